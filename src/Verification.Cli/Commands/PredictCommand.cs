@@ -74,5 +74,8 @@ internal static class PredictCommand
             .Select(s => int.TryParse(s, out int v) && v >= 0 ? v : throw new UsageException($"--tokens: '{s}' is not a token id"))
             .ToList();
 
-    private static string Show(HookedTransformer m, int id) => m.Tokenizer is { } t ? JsonSerializer.Serialize(t.TokenToString(id)) : "?";
+    // Quoted so spaces and newlines show, but without escaping <, > and non-ASCII the way HTML-safe JSON does.
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Show(HookedTransformer m, int id) => m.Tokenizer is { } t ? JsonSerializer.Serialize(t.TokenToString(id), Readable) : "?";
 }
