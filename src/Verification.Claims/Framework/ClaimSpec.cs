@@ -18,5 +18,8 @@ public abstract class ClaimSpec
 /// <summary>Sizes, seed and progress for one run of one claim.</summary>
 public sealed record ClaimRunContext(RunSize Size, ulong Seed, IProgress<double>? Progress = null)
 {
+    /// <summary>The seed golden numbers are recorded at (each claim derives its own streams from it with SeededRandom).</summary>
+    public const ulong DefaultSeed = 1234;
+
     public int Pick(int ci, int full) => Size == RunSize.Full ? full : ci;
 }

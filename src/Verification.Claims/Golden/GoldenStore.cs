@@ -26,6 +26,19 @@ public sealed class GoldenStore
         AcceptAll = acceptAll ?? Environment.GetEnvironmentVariable(AcceptVariable) is "1" or "true" or "yes";
     }
 
+    /// <summary>
+    /// The committed golden folder: $VERIFICATION_GOLDEN, else golden/ in the checkout above the working directory or the
+    /// binaries (the folder holding Verification.sln), else null.
+    /// </summary>
+    public static string? FindRepositoryDirectory()
+    {
+        if (Environment.GetEnvironmentVariable("VERIFICATION_GOLDEN") is { Length: > 0 } env) return env;
+        foreach (var start in new[] { System.IO.Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Verification.sln"))) return Path.Combine(dir.FullName, "golden");
+        return null;
+    }
+
     public string VerifiedPath(string claim, string model) => Path.Combine(Directory, $"{claim}.{model}.verified.json");
     public string ReceivedPath(string claim, string model) => Path.Combine(Directory, $"{claim}.{model}.received.json");
 
@@ -48,7 +61,8 @@ public sealed class GoldenStore
             var measured = outcome.Measured.ToDictionary(m => m.Name);
             foreach (var (name, node) in numbers)
             {
-                double want = node!["value"]!.GetValue<double>(), tol = node["tolerance"]!.GetValue<double>();
+                // A non-finite number is stored as null and never matches: a NaN in a measurement is a bug to see, not to keep.
+                double want = node!["value"]?.GetValue<double>() ?? double.NaN, tol = node["tolerance"]!.GetValue<double>();
                 if (!measured.TryGetValue(name, out var m)) { diffs.Add($"'{name}': golden {F(want)}, no longer measured"); continue; }
                 double diff = Math.Abs(m.Value - want);
                 if (!(diff <= tol)) diffs.Add($"'{name}': golden {F(want)} ± {F(tol)}, measured {F(m.Value)} (off by {F(diff)})");
@@ -102,8 +116,8 @@ public sealed class GoldenStore
         var numbers = new JsonObject();
         foreach (var m in outcome.Measured)
         {
-            var n = new JsonObject { ["value"] = Round(m.Value), ["tolerance"] = m.Tolerance };
-            if (m.StandardError is { } se) n["standard_error"] = Round(se);
+            var n = new JsonObject { ["value"] = Finite(Round(m.Value)), ["tolerance"] = m.Tolerance };
+            if (m.StandardError is { } se) n["standard_error"] = Finite(Round(se));
             if (m.Note != null) n["note"] = m.Note;
             numbers[m.Name] = n;
         }
@@ -120,6 +134,8 @@ public sealed class GoldenStore
 
     // Nine significant digits: far below any tolerance, and stable diffs in review.
     private static double Round(double v) => double.IsFinite(v) ? double.Parse(v.ToString("G9", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : v;
+
+    private static JsonNode? Finite(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;
 
     private static string F(double v) => v.ToString("G6", CultureInfo.InvariantCulture);
 }

@@ -11,5 +11,7 @@ internal static class CommandCatalog
         yield return HeadsCommand.Create(console);
         yield return PredictCommand.Create(console);
         yield return ModelsCommand.Create(console);
+        yield return RunCommand.Create(console);
+        yield return GoldenCommand.Create(console);
     }
 }
