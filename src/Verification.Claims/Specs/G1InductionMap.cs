@@ -70,7 +70,8 @@ public sealed class G1InductionMap : ClaimSpec
                 Plots.LayerHeadHeatmap($"Induction score per head ({target.Name})", $"threshold {Threshold}; mean over {batch} sequences", model.Config.NLayers, model.Config.NHeads,
                     (l, h) => scores.Single(s => s.Layer == l && s.Head == h).Mean, 0, 1),
             }.Concat(induction.Take(2).Select(s => Plots.AttentionPattern(model, RepeatedRandomTokens.Generate(protocol with { Batch = 1 }), s.Layer, s.Head,
-                $"Attention pattern of {s.Label} on one repeated sequence"))).ToList(),
+                $"Attention pattern of {s.Label} on one repeated sequence")))
+              .Concat(TrainingCurve.TryRead(target.Directory)?.Figures(target.Name) ?? Array.Empty<Figure>()).ToList(),
         };
     }
 
