@@ -7,7 +7,7 @@ namespace Verification.Tests.Lens;
 /// <summary>Fixture models loaded once per test run (raw and TransformerLens-processed).</summary>
 public static class FixtureModels
 {
-    public static readonly string[] Names = { "attn-only-2l-mini", "gpt2-mini" };
+    public static readonly string[] Names = { "attn-only-2l-mini", "gpt2-mini", "attn-only-2l-induction" };
 
     private static readonly ConcurrentDictionary<(string, bool), Lazy<HookedTransformer>> Cache = new();
 
