@@ -16,7 +16,7 @@ public sealed record PatchingTask(Tokens Clean, Tokens Corrupted, int[] Correct,
 }
 
 /// <summary>Patching results: the clean and corrupted mean logit diffs and the normalised maps (0 = corrupted, 1 = clean).</summary>
-/// <param name="Heads">[layer, head]: hook_z of that head patched from the clean run.</param>
+/// <param name="Heads">[layer, head]: hook_z of that head patched from the clean run (all zero when not computed).</param>
 /// <param name="Positions">[layer, position]: blocks.L.hook_resid_pre at that position patched from the clean run (null when not computed).</param>
 public sealed record PatchingMaps(double CleanLogitDiff, double CorruptedLogitDiff, double[,] Heads, double[,]? Positions)
 {
@@ -38,22 +38,22 @@ public sealed record PatchingMaps(double CleanLogitDiff, double CorruptedLogitDi
 /// </summary>
 public static class ActivationPatching
 {
-    public static PatchingMaps Run(HookedTransformer model, PatchingTask task, bool positions = false)
+    public static PatchingMaps Run(HookedTransformer model, PatchingTask task, bool heads = true, bool positions = false)
     {
         task.Validate();
-        int layers = model.Config.NLayers, heads = model.Config.NHeads, vocab = model.Config.DVocab, t = task.Clean.Length;
+        int layers = model.Config.NLayers, nHeads = model.Config.NHeads, vocab = model.Config.DVocab, t = task.Clean.Length;
         var (cleanLogits, cache) = model.Run(task.Clean, new ForwardOptions
         {
             LastPositionOnly = true,
-            CacheFilter = n => n.EndsWith("attn.hook_z", StringComparison.Ordinal) || (positions && n.EndsWith("hook_resid_pre", StringComparison.Ordinal)),
+            CacheFilter = n => (heads && n.EndsWith("attn.hook_z", StringComparison.Ordinal)) || (positions && n.EndsWith("hook_resid_pre", StringComparison.Ordinal)),
         });
         double clean = MeanDiff(cleanLogits.Data, vocab, task);
         double corrupted = MeanDiff(LogitDifference.LastLogits(model, task.Corrupted), vocab, task);
         double Normalised(Hook hook) => (MeanDiff(LogitDifference.LastLogits(model, task.Corrupted, new[] { hook }), vocab, task) - corrupted) / (clean - corrupted);
 
-        var headMap = new double[layers, heads];
-        for (int l = 0; l < layers; l++)
-            for (int h = 0; h < heads; h++)
+        var headMap = new double[layers, nHeads];
+        for (int l = 0; l < layers && heads; l++)
+            for (int h = 0; h < nHeads; h++)
                 headMap[l, h] = Normalised(Patch.Head(HookNames.Z(l), h, cache!.Z(l)));
         double[,]? posMap = null;
         if (positions)
