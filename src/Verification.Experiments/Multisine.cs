@@ -41,21 +41,25 @@ public static class Multisine
         return amp;
     }
 
-    /// <summary>The lag in 1..maxLag at which the mean-removed spectrum best correlates with itself: its period.</summary>
+    /// <summary>
+    /// The period of a spectrum: the smallest lag in 1..maxLag whose autocorrelation (mean-removed, per overlapping pair) is
+    /// within 10% of the best lag's; multiples of the period correlate as well, so the smallest one is the period.
+    /// </summary>
     public static int Period(IReadOnlyList<double> spectrum, int maxLag)
     {
         if (maxLag < 1 || maxLag >= spectrum.Count) throw new ArgumentException($"max lag {maxLag} must be in 1..{spectrum.Count - 1}");
         double mean = spectrum.Average();
-        int best = 1;
-        double bestCorr = double.NegativeInfinity;
+        var corr = new double[maxLag + 1];
         for (int lag = 1; lag <= maxLag; lag++)
         {
             double c = 0;
             for (int i = 0; i + lag < spectrum.Count; i++) c += (spectrum[i] - mean) * (spectrum[i + lag] - mean);
-            c /= spectrum.Count - lag;
-            if (c > bestCorr + 1e-12) { bestCorr = c; best = lag; }
+            corr[lag] = c / (spectrum.Count - lag);
         }
-        return best;
+        double best = corr.Skip(1).Max();
+        for (int lag = 1; lag <= maxLag; lag++)
+            if (corr[lag] >= 0.9 * best) return lag;
+        return 1; // unreachable: the best lag qualifies
     }
 
     /// <summary>The smallest difference between two of the frequencies: the claimed period of the attention-score spectrum.</summary>
