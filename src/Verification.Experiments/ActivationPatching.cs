@@ -34,7 +34,8 @@ public sealed record PatchingMaps(double CleanLogitDiff, double CorruptedLogitDi
 /// <summary>
 /// Activation patching as TransformerLens tutorials do it: run the clean batch once caching hook_z (and hook_resid_pre),
 /// then one corrupted forward per patched component over the whole batch, and score the mean last-position logit diff
-/// (correct − wrong) as (patched − corrupted) / (clean − corrupted).
+/// (correct − wrong) as (patched − corrupted) / (clean − corrupted). When clean and corrupted score the same the ratio is
+/// undefined and comes out infinite or NaN: the task then does not separate the two runs.
 /// </summary>
 public static class ActivationPatching
 {
