@@ -21,7 +21,7 @@ internal static class SinkHeads
         var roles = SharedRuns.Roles(target.Model, context.Seed);
         var strong = roles.Scores.Where(s => s.Layer > 0 && s.Induction >= G1InductionMap.Threshold).Select(s => new HeadRef(s.Layer, s.Head)).ToList();
         return strong.Count > 0
-            ? new Selection(strong, $"heads after layer 0 with induction score ≥ {G1InductionMap.Threshold} ({roles.Protocol.Describe()})")
+            ? new Selection(strong, $"heads after layer 0 whose induction score (HeadScores: attention from i + N to i + 1) is ≥ {G1InductionMap.Threshold} on {roles.Protocol.Describe()}")
             : new Selection(new[] { roles.Induction }, $"no head reaches {G1InductionMap.Threshold}; the detected induction head: {roles.Describe()}");
     }
 
