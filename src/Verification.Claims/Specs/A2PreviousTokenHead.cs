@@ -1,0 +1,51 @@
+using Verification.Claims.Framework;
+using Verification.Experiments;
+
+namespace Verification.Claims.Specs;
+
+/// <summary>A2: averaged over random sequences, the previous-token head attends mostly one back, a little to itself, two back and BOS.</summary>
+public sealed class A2PreviousTokenHead : ClaimSpec
+{
+    public const double ALittle = 0.01;
+
+    public override ClaimDefinition Definition { get; } = new()
+    {
+        Id = "A2",
+        Title = "L0H3 is a previous-token head",
+        Source = "[001] attn-only-2l: induction circuits for longer sequences",
+        Statement = "Averaged over random sequences, the previous-token head gives most of its attention to the previous token, and a small " +
+                    "amount to the current token, the token two back and BOS.",
+        PublishedModel = "attn-only-2l",
+        Published = new[] { new PublishedNumber("sequences averaged", 500) },
+        Rule = $"The head's attention by offset peaks at offset 1 (more than any other offset and than BOS), and offsets 0, 2 and BOS each get at " +
+               $"least {ALittle}. Head: L0H3 on attn-only-2l, else the previous-token head HeadRoles detects.",
+    };
+
+    public override string? CannotApplyTo(ModelTarget target) =>
+        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
+
+    public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
+    {
+        var heads = CircuitHeads.For(target, context);
+        var run = LayerZeroOffsets.Measure(target.Model, context);
+        var p = run.Profiles[heads.PreviousToken.Head];
+        double one = p.ByOffset[1];
+        var checks = new List<(bool Ok, string Text)>
+        {
+            (p.PeakOffset == 1 && one > p.Bos, $"peak at offset {p.PeakOffset} ({p.ByOffset[p.PeakOffset]:F3}; BOS {p.Bos:F3})"),
+            (p.ByOffset[0] >= ALittle, $"offset 0: {p.ByOffset[0]:F3}"),
+            (p.ByOffset[2] >= ALittle, $"offset 2: {p.ByOffset[2]:F3}"),
+            (p.Bos >= ALittle, $"BOS: {p.Bos:F3}"),
+        };
+        bool holds = checks.All(c => c.Ok);
+        return new ClaimOutcome
+        {
+            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Reason = $"{heads.PreviousToken}: " + (holds ? "" : "fails on " + string.Join(", ", checks.Where(c => !c.Ok).Select(c => c.Text)) + "; ") +
+                     $"attention by offset {p.Describe()}. {heads.Source}",
+            Protocol = run.Protocol,
+            Measured = LayerZeroOffsets.Numbers(p),
+            Figures = LayerZeroOffsets.Figures(target, run, p, "previous-token head"),
+        };
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Verification.Claims.Framework;
+using Verification.Experiments;
+
+namespace Verification.Claims.Specs;
+
+/// <summary>A6: on [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk the model prefers B over D for pattern lengths 2-5, not 6.</summary>
+public sealed class A6LengthTable : ClaimSpec
+{
+    private static readonly (int Length, double PB, double PD, double Diff)[] Table =
+    {
+        (2, 0.064, 0.001, 6.13), (3, 0.065, 0.013, 2.65), (4, 0.056, 0.029, 1.37), (5, 0.052, 0.044, 0.32), (6, 0.047, 0.049, -0.14),
+    };
+    private const double ProbabilitySlack = 0.01, LogitSlack = 0.3;
+
+    public override ClaimDefinition Definition { get; } = new()
+    {
+        Id = "A6",
+        Title = "Length table",
+        Source = "[001] attn-only-2l: induction circuits for longer sequences",
+        Statement = "On BOS [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk (pattern length k + 2), the model prefers the inductive answer B " +
+                    "over D (mean logit diff B − D > 0) for pattern lengths 2 to 5 but not 6.",
+        PublishedModel = "attn-only-2l",
+        Published = Table.SelectMany(r => new[]
+        {
+            new PublishedNumber($"length {r.Length} P(B)", r.PB), new PublishedNumber($"length {r.Length} P(D)", r.PD),
+            new PublishedNumber($"length {r.Length} logit diff B−D", r.Diff, "mean over 1000 random sequences"),
+        }).ToArray(),
+        Rule = "Mean logit diff B − D > 0 at lengths 2-5 and ≤ 0 at length 6. On attn-only-2l also every P(B), P(D) lies within " +
+               $"3 s.e. + {ProbabilitySlack} and every mean logit diff within 3 s.e. + {LogitSlack} of the published table.",
+    };
+
+    public override string? CannotApplyTo(ModelTarget target) =>
+        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
+
+    public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
+    {
+        var model = target.Model;
+        int batch = context.Pick(ci: 64, full: 1000);
+        var rows = Table.Select(r =>
+        {
+            var task = SharedRuns.LengthTask(model, context, r.Length, batch);
+            return (Published: r, Stats: LogitDifference.Measure(model, task.Clean, task.Correct, task.Wrong));
+        }).ToList();
+
+        bool Predicts(AnswerStatistics s) => s.LogitDiff > 0;
+        var wrongSign = rows.Where(r => Predicts(r.Stats) != (r.Published.Length <= 5)).Select(r => r.Published.Length).ToList();
+        var checks = new List<(bool Ok, string Text)>();
+        bool published = target.Name == "attn-only-2l";
+        if (published)
+            foreach (var (p, s) in rows)
+            {
+                checks.Add(SharedRuns.Near($"L{p.Length} P(B)", s.PCorrect, s.PCorrectSe, p.PB, ProbabilitySlack));
+                checks.Add(SharedRuns.Near($"L{p.Length} P(D)", s.PWrong, s.PWrongSe, p.PD, ProbabilitySlack));
+                checks.Add(SharedRuns.Near($"L{p.Length} logit diff", s.LogitDiff, s.LogitDiffSe, p.Diff, LogitSlack));
+            }
+        bool holds = wrongSign.Count == 0 && checks.All(c => c.Ok);
+        string signs = string.Join("; ", rows.Select(r => $"L{r.Published.Length}: {r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2}"));
+        string reason = (wrongSign.Count == 0
+                ? $"mean logit diff B − D is > 0 at lengths 2-5 and ≤ 0 at 6 ({signs})"
+                : $"the sign is wrong at length(s) {string.Join(", ", wrongSign)} (wanted > 0 at 2-5, ≤ 0 at 6): {signs}")
+            + (published ? "; " + string.Join("; ", checks.Where(c => !c.Ok).Select(c => c.Text).DefaultIfEmpty("every number within 3 s.e. + slack of the table")) : "");
+
+        var measured = rows.SelectMany(r => new[]
+        {
+            new MeasuredNumber($"length {r.Published.Length} P(B)", r.Stats.PCorrect, 1e-4, r.Stats.PCorrectSe),
+            new MeasuredNumber($"length {r.Published.Length} P(D)", r.Stats.PWrong, 1e-4, r.Stats.PWrongSe),
+            new MeasuredNumber($"length {r.Published.Length} logit diff B−D", r.Stats.LogitDiff, 1e-3, r.Stats.LogitDiffSe),
+        }).ToList();
+        var x = rows.Select(r => r.Published.Length.ToString(CultureInfo.InvariantCulture)).ToArray();
+        return new ClaimOutcome
+        {
+            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Reason = reason,
+            Protocol = $"per pattern length L = 2..6: {batch} sequences BOS [A] X1..X(L−2) [B] [C] X1..X(L−2) [D] [A] X1..X(L−2), " +
+                       $"{TokenPool.For(model).Describe()}, A, B, C, D and the X distinct; seed {context.Seed} + {SharedRuns.LengthSeed} + L; " +
+                       "last-position logits; means ± s.e. over sequences",
+            Measured = measured,
+            Figures = new Figure[]
+            {
+                new TableFigure($"Length table ({target.Name})", $"{batch} sequences per length; published values from [001] in brackets",
+                    new[] { "length", "P(B)", "P(D)", "mean logit diff B−D", "predicts B" },
+                    rows.Select(r => new[]
+                    {
+                        r.Published.Length.ToString(CultureInfo.InvariantCulture),
+                        $"{r.Stats.PCorrect:F4} ± {r.Stats.PCorrectSe:F4} ({r.Published.PB:F3})",
+                        $"{r.Stats.PWrong:F4} ± {r.Stats.PWrongSe:F4} ({r.Published.PD:F3})",
+                        $"{r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2} ({r.Published.Diff:F2})",
+                        Predicts(r.Stats) ? "yes" : "no",
+                    }).ToList()),
+                new LineChartFigure($"P(B) and P(D) by pattern length ({target.Name})", "measured means, and the published attn-only-2l values", x,
+                    new (string, double[])[]
+                    {
+                        ("P(B)", rows.Select(r => r.Stats.PCorrect).ToArray()), ("P(D)", rows.Select(r => r.Stats.PWrong).ToArray()),
+                        ("published P(B)", Table.Select(r => r.PB).ToArray()), ("published P(D)", Table.Select(r => r.PD).ToArray()),
+                    }, "probability"),
+            },
+        };
+    }
+}
