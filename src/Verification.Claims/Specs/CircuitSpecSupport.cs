@@ -59,7 +59,12 @@ internal static class TokenText
 /// <summary>The rule the token-by-token circuit claims (I2, I3) share: how far the own-token entry's top-k rate beats chance.</summary>
 internal static class DiagonalRule
 {
-    public const double TimesChance = 20;
+    public const double TimesChance = 20, Cap = 0.5;
+
+    /// <summary>20× chance, capped at one half so that small vocabularies (where 20× chance exceeds 1) keep a reachable bar.</summary>
+    public static double GenericThreshold(DiagonalAccuracy a) => Math.Min(TimesChance * a.ChanceTop5, Cap);
+
+    public const string GenericWords = "20× chance (chance = 5/vocab), capped at 0.5";
 
     public static MeasuredNumber[] Numbers(string prefix, DiagonalAccuracy a) => new[]
     {
@@ -67,6 +72,15 @@ internal static class DiagonalRule
         new MeasuredNumber($"{prefix} top-5 accuracy", a.Top5Fraction, 1e-3, Note: $"{a.Top5} of {a.Rows} rows"),
         new MeasuredNumber($"{prefix} median rank of the own token", a.MedianRank, 1, Note: $"of {a.Columns} columns"),
     };
+
+    /// <summary>Comparison heads (baselines) are scored on every k-th scored row, at most this many, to keep CI fast.</summary>
+    public const int ComparisonRows = 512;
+
+    public static IReadOnlyList<int> Thin(IReadOnlyList<int> rows)
+    {
+        int stride = (rows.Count + ComparisonRows - 1) / ComparisonRows;
+        return rows.Where((_, i) => i % stride == 0).ToArray();
+    }
 
     public static string Describe(DiagonalAccuracy a) =>
         $"top-1 {a.Top1Fraction:P1} (chance {a.ChanceTop1:P3}), top-5 {a.Top5Fraction:P1} (chance {a.ChanceTop5:P3}, {a.Top5Fraction / a.ChanceTop5:F0}× chance), " +

@@ -17,7 +17,7 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
                     "scores highest, for a query on token t, the key whose previous token is t: the position after t's earlier copy.",
         PublishedModel = "attn-only-2l",
         Rule = $"For each query token t (every token but BOS up to {I2CopyingOvCircuit.AllRowsUpTo} tokens, else a seeded sample), the rank of the " +
-               $"key token t among all keys. Holds when the top-5 accuracy exceeds {DiagonalRule.TimesChance}× chance (5/vocab) on every model (the " +
+               $"key token t among all keys. Holds when the top-5 accuracy exceeds {DiagonalRule.GenericWords}, on every model (the " +
                "document gives no value). The key-side direction (for each key, the best query) and the same circuit through the other heads " +
                "of the previous-token head's layer are reported as comparisons.",
     };
@@ -31,24 +31,26 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
         var (ind, prev) = (heads.Induction, heads.PreviousToken);
         int v = model.Config.DVocab;
         var rows = DiagonalRanks.RowsToScore(v, model.BosTokenId, I2CopyingOvCircuit.AllRowsUpTo, context.Pick(ci: 2000, full: 10000), context.Seed + SeedOffset);
+        var thin = DiagonalRule.Thin(rows);
+        DiagonalAccuracy? keySide = null;
         var through = Enumerable.Range(0, model.Config.NHeads).Select(h =>
         {
             var (q, k, rank) = FullCircuits.QKThroughPreviousToken(model.Weights, new HeadRef(prev.Layer, h), ind);
+            if (h != prev.Head) return DiagonalRanks.Summarize(DiagonalRanks.Of(q, k, v, rank, thin), v);
+            keySide = DiagonalRanks.Summarize(DiagonalRanks.Of(k, q, v, rank, rows), v);
             return DiagonalRanks.Summarize(DiagonalRanks.Of(q, k, v, rank, rows), v);
         }).ToArray();
         var acc = through[prev.Head];
-        var (qs, ks, r) = FullCircuits.QKThroughPreviousToken(model.Weights, prev, ind);
-        var keySide = DiagonalRanks.Summarize(DiagonalRanks.Of(ks, qs, v, r, rows), v);
 
-        double threshold = DiagonalRule.TimesChance * acc.ChanceTop5;
+        double threshold = DiagonalRule.GenericThreshold(acc);
         bool holds = acc.Top5Fraction > threshold;
         var others = through.Where((_, h) => h != prev.Head).ToArray();
         string reason = $"queries on t, keys after t via {prev} into {ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} " +
-                        $"({DiagonalRule.TimesChance}× chance). Key side: top-1 {keySide.Top1Fraction:P1}, top-5 {keySide.Top5Fraction:P1}. " +
+                        $"({DiagonalRule.GenericWords}). Key side: top-1 {keySide!.Top1Fraction:P1}, top-5 {keySide.Top5Fraction:P1}. " +
                         $"Through the other layer-{prev.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}";
 
         var measured = DiagonalRule.Numbers($"QK {prev}→{ind} query side", acc).ToList();
-        measured.AddRange(DiagonalRule.Numbers($"QK {prev}→{ind} key side", keySide));
+        measured.AddRange(DiagonalRule.Numbers($"QK {prev}→{ind} key side", keySide!));
         measured.AddRange(through.Select((a, h) => (a, h)).Where(x => x.h != prev.Head)
             .Select(x => new MeasuredNumber($"QK through L{prev.Layer}H{x.h} top-5 accuracy", x.a.Top5Fraction, 1e-3)));
         return new ClaimOutcome
@@ -58,7 +60,8 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
             Protocol = $"heads: {heads.How}; Ê = W_E with each row centred and scaled to unit RMS (LayerNorm of a token embedding without its position); " +
                        "the induction head's LayerNorm scale on the key taken as one constant; positions, biases, MLPs and the key token's own embedding left out; " +
                        $"processed weights; {rows.Count} query tokens ({(rows.Count == v - 1 ? "all but BOS" : $"seeded sample, xoshiro256** seed {context.Seed + SeedOffset}")}), " +
-                       $"each ranked over all {v} key tokens",
+                       $"each ranked over all {v} key tokens; key side = for each key token, the rank of its own query among all queries; the other heads " +
+                       $"on {thin.Count} of the query tokens (every {(rows.Count + DiagonalRule.ComparisonRows - 1) / DiagonalRule.ComparisonRows}-th)",
             Measured = measured,
             Figures = new Figure[]
             {

@@ -7,6 +7,7 @@ namespace Verification.Claims.Specs;
 public sealed class S1InductionStrength : ClaimSpec
 {
     private const ulong SeedOffset = 0x5100;
+    private const int CiReference = 512;
 
     public override ClaimDefinition Definition { get; } = new()
     {
@@ -25,7 +26,7 @@ public sealed class S1InductionStrength : ClaimSpec
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        int batch = context.Pick(ci: 512, full: 4096);
+        int batch = context.Pick(ci: ForwardBudget.Size(model, CiReference, 128, 1024), full: 4096);
         var protocol = InductionSequenceProtocol.For(model, batch, context.Seed + SeedOffset);
         var sequences = InductionSequences.Generate(protocol);
         var m = InductionStrength.Measure(model, sequences, sequences.B.Select(b => new[] { b }).ToArray());
@@ -43,7 +44,7 @@ public sealed class S1InductionStrength : ClaimSpec
         {
             Verdict = holds ? Verdict.Holds : Verdict.Fails,
             Reason = reason,
-            Protocol = protocol.Describe() + "; strength = logit(p_B) − logit(p_B shuffled), logit(p) = log p − log(1 − p) from the last position's " +
+            Protocol = protocol.Describe() + (context.Size == RunSize.Ci ? "; " + ForwardBudget.Describe(CiReference, batch) : "") + "; strength = logit(p_B) − logit(p_B shuffled), logit(p) = log p − log(1 − p) from the last position's " +
                        "log-softmax (double); mean ± s.e. over sequences",
             Measured = new[]
             {

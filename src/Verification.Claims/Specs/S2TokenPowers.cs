@@ -8,6 +8,7 @@ namespace Verification.Claims.Specs;
 public sealed class S2TokenPowers : ClaimSpec
 {
     private const ulong SeedOffset = 0x5200;
+    private const int CiReferenceTokens = 32;
     /// <summary>Spread over noise needed: between-token variance at least 1.25× the noise variance (F ≈ 2.25).</summary>
     public const double SpreadThreshold = 1.5;
 
@@ -36,9 +37,10 @@ public sealed class S2TokenPowers : ClaimSpec
     {
         var model = target.Model;
         ulong seed = context.Seed + SeedOffset;
-        int perToken = context.Pick(ci: 16, full: 256);
+        int perToken = context.Pick(ci: 12, full: 256);
         int firstIds = Math.Min(model.Config.DVocab, 10000);
-        var tokens = TokenPowers.SampleTokens(context.Pick(ci: 128, full: 10000), firstIds, model.BosTokenId, seed);
+        int count = context.Pick(ci: ForwardBudget.Size(model, CiReferenceTokens, 12, 64), full: 10000);
+        var tokens = TokenPowers.SampleTokens(count, firstIds, model.BosTokenId, seed);
         var a = TokenPowers.Measure(model, tokens, TokenPowers.Role.A, perToken, seed);
         var b = TokenPowers.Measure(model, tokens, TokenPowers.Role.B, perToken, seed);
         var sa = TokenPowers.Spread(a);
@@ -81,7 +83,8 @@ public sealed class S2TokenPowers : ClaimSpec
             Reason = reason + example,
             Protocol = $"{tokens.Count} tokens {(tokens.Count == firstIds - (model.BosTokenId < firstIds ? 1 : 0) ? "(all of" : "(a seeded sample of")} the first {firstIds} ids except BOS); per token and role " +
                        $"{perToken} sequences from their own seed (run seed {seed} mixed with token and role); " +
-                       InductionSequenceProtocol.For(model, perToken, seed).Describe() + "; strength as S1",
+                       InductionSequenceProtocol.For(model, perToken, seed).Describe() + "; strength as S1" +
+                       (context.Size == RunSize.Ci ? $"; tokens: {ForwardBudget.Describe(CiReferenceTokens, tokens.Count)}" : ""),
             Measured = measured,
             Figures = figures,
         };

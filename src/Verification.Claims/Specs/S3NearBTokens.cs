@@ -7,6 +7,7 @@ namespace Verification.Claims.Specs;
 public sealed class S3NearBTokens : ClaimSpec
 {
     private const ulong SeedOffset = 0x5300;
+    private const int CiReference = 512;
     public const int Neighbours = 5;
     public const double PublishedLow = 0.25, PublishedHigh = 0.75;
 
@@ -33,7 +34,7 @@ public sealed class S3NearBTokens : ClaimSpec
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        int batch = context.Pick(ci: 512, full: 4096);
+        int batch = context.Pick(ci: ForwardBudget.Size(model, CiReference, 128, 1024), full: 4096);
         ulong seed = context.Seed + SeedOffset;
         var protocol = InductionSequenceProtocol.For(model, batch, seed);
         var sequences = InductionSequences.Generate(protocol);
@@ -80,7 +81,7 @@ public sealed class S3NearBTokens : ClaimSpec
         {
             Verdict = holds ? Verdict.Holds : Verdict.Fails,
             Reason = reason,
-            Protocol = protocol.Describe() + $"; targets read on the same logits: B, B's {Neighbours} nearest tokens by cosine of W_U columns (processed weights; " +
+            Protocol = protocol.Describe() + (context.Size == RunSize.Ci ? "; " + ForwardBudget.Describe(CiReference, batch) : "") + $"; targets read on the same logits: B, B's {Neighbours} nearest tokens by cosine of W_U columns (processed weights; " +
                        $"B and BOS excluded; ties to the lower id), and one random token R per sequence ({ids.Describe()}, never B; xoshiro256** seed {seed + 1}); strength as S1",
             Measured = measured,
             Figures = new Figure[] { new BarChartFigure($"Induction strength of B, its nearest tokens and random tokens ({target.Name})", $"{batch} sequences", labels, values, "mean strength") },
