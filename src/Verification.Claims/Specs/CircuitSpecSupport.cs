@@ -47,7 +47,7 @@ internal sealed record CircuitHeads(HeadRef Induction, HeadRef PreviousToken, He
 }
 
 /// <summary>Token strings for reports: the tokenizer's text for an id, or the id alone.</summary>
-internal static class TokenText
+internal static class TokenLabels
 {
     public static string Of(HookedTransformer model, int id)
     {
@@ -64,7 +64,7 @@ internal static class DiagonalRule
     /// <summary>20× chance, capped at one half so that small vocabularies (where 20× chance exceeds 1) keep a reachable bar.</summary>
     public static double GenericThreshold(DiagonalAccuracy a) => Math.Min(TimesChance * a.ChanceTop5, Cap);
 
-    public const string GenericWords = "20× chance (chance = 5/vocab), capped at 0.5";
+    public const string GenericWords = "20× chance (5/vocab), capped at 50 %";
 
     public static MeasuredNumber[] Numbers(string prefix, DiagonalAccuracy a) => new[]
     {

@@ -96,7 +96,7 @@ public sealed class S2TokenPowers : ClaimSpec
         var rows = sorted.Take(10).Select(p => Row("top", p)).Concat(sorted.TakeLast(10).Select(p => Row("bottom", p))).ToList();
         return new TableFigure($"Top and bottom 10 tokens by {name}", "mean ± s.e. over the token's sequences", new[] { "", "token", name, "s.e." }, rows);
 
-        string[] Row(string which, TokenPower p) => new[] { which, TokenText.Of(model, p.Token), p.Mean.ToString("F3"), p.StandardError.ToString("F3") };
+        string[] Row(string which, TokenPower p) => new[] { which, TokenLabels.Of(model, p.Token), p.Mean.ToString("F3"), p.StandardError.ToString("F3") };
     }
 
     // Document [002]'s example: A = " Fab", B = "ien" fixed in every sequence; log-odds before and after shuffling.

@@ -55,6 +55,25 @@ public class StrengthAndCircuitSpecTests
         outcome.Figures.Should().NotBeEmpty();
     }
 
+    [Theory]
+    [InlineData("I1")]
+    [InlineData("I2")]
+    [InlineData("I3")]
+    [InlineData("I4")]
+    [InlineData("S2")]
+    [InlineData("S3")]
+    public void Published_attn_only_2l_branch_uses_the_documents_heads(string id)
+    {
+        // attn-only-2l-mini has attn-only-2l's 8 heads, so it can stand in to run the published branch (L1H6, L0H3, the " Fab" example).
+        var target = new ModelTarget("attn-only-2l", TargetKind.Published, "attn-only", RepoPaths.Fixture("attn-only-2l-mini"), null,
+            () => FixtureModels.Processed("attn-only-2l-mini"));
+        var outcome = Run(id, target);
+        outcome.Verdict.Should().NotBe(Verdict.NotRun);
+        if (id.StartsWith('I')) outcome.Protocol.Should().Contain("L1H6").And.Contain("document [001]");
+        if (id == "S2") outcome.Reason.Should().Contain("worked example");
+        if (id == "S3") outcome.Reason.Should().Contain("[0.25, 0.75]");
+    }
+
     [Fact]
     public void Same_seed_gives_the_same_numbers()
     {
