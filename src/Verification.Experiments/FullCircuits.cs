@@ -45,6 +45,18 @@ public static class FullCircuits
         return (queries, keys, dh);
     }
 
+    /// <summary>
+    /// The r × r matrix Colsᵀ·Rows whose eigenvalues are the nonzero eigenvalues of the V × V circuit Rows·Colsᵀ (AB and BA share
+    /// them), so eigenvalue statistics of a vocabulary-sized circuit cost d_head-sized work.
+    /// </summary>
+    public static double[] EigenCore(float[] rows, float[] columns, int vocab, int rank)
+    {
+        if (rows.Length != vocab * rank || columns.Length != vocab * rank) throw new ArgumentException($"factors must be [{vocab}, {rank}]");
+        var core = new float[rank * rank];
+        Compute.Backend.Gemm(true, false, rank, rank, vocab, columns, rank, rows, rank, core, rank);
+        return core.Select(x => (double)x).ToArray();
+    }
+
     /// <summary>Each row centred and divided by its RMS (LayerNorm without weights; a zero row stays zero).</summary>
     public static float[] NormalizedEmbedding(float[] e, int rows, int d)
     {

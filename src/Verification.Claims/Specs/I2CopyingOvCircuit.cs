@@ -21,7 +21,8 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
         Rule = $"Copying accuracy = fraction of source tokens whose own logit is the top-1 / in the top-5 of their row, ranked over the full vocabulary " +
                $"(every token but BOS as source for vocabularies up to {AllRowsUpTo}, else a seeded sample). attn-only-2l (L1H6): top-5 > {PublishedTop5} " +
                $"(\"most tokens\"). Other models (the detected induction head): top-5 > {DiagonalRule.GenericWords}. " +
-               "The other heads of the induction head's layer are reported as a baseline.",
+               "The other heads of the induction head's layer are reported as a baseline, and the positive eigenvalue share Σλ/Σ|λ| of the " +
+               "circuit beside it (reported, not judged).",
     };
 
     public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
@@ -40,15 +41,19 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
             return DiagonalRanks.Summarize(DiagonalRanks.Of(l, r, v, rank, h == ind.Head ? rows : thin), v);
         }).ToArray();
         var acc = perHead[ind.Head];
+        var (rowsE, colsE, rankE) = FullCircuits.OV(model.Weights, ind);
+        double positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(rowsE, colsE, v, rankE), rankE));
 
         bool published = target.Name == "attn-only-2l";
         double threshold = published ? PublishedTop5 : DiagonalRule.GenericThreshold(acc);
         bool holds = acc.Top5Fraction > threshold;
         var others = perHead.Where((_, h) => h != ind.Head).ToArray();
         string reason = $"{ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} ({(published ? "published rule" : DiagonalRule.GenericWords)}). " +
-                        $"Other layer-{ind.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}";
+                        $"Other layer-{ind.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}. " +
+                        $"Positive eigenvalue share Σλ/Σ|λ| of {ind}'s full OV circuit: {positive:F3} (1 = pure copying)";
 
         var measured = DiagonalRule.Numbers($"{ind} OV", acc).ToList();
+        measured.Add(new MeasuredNumber($"{ind} OV positive eigenvalue share", positive, 1e-4, Note: "Σλ/Σ|λ| over the circuit's nonzero eigenvalues"));
         measured.AddRange(perHead.Select((a, h) => (a, h)).Where(x => x.h != ind.Head)
             .Select(x => new MeasuredNumber($"L{ind.Layer}H{x.h} OV top-5 accuracy", x.a.Top5Fraction, 1e-3)));
         var labels = Enumerable.Range(0, perHead.Length).Select(h => new HeadRef(ind.Layer, h).Label).ToArray();
@@ -59,7 +64,8 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
             Protocol = $"heads: {heads.How}; full OV circuit W_E·W_V[h]·W_O[h]·W_U of every layer-{ind.Layer} head on the processed weights " +
                        $"(positional embeddings, biases and LayerNorm scales left out: a scale only rescales a row); rows: {rows.Count} source tokens " +
                        $"({(rows.Count == v - 1 ? "all but BOS" : $"seeded sample, xoshiro256** seed {context.Seed + SeedOffset}")}; the other heads on every " +
-                       $"{(rows.Count + DiagonalRule.ComparisonRows - 1) / DiagonalRule.ComparisonRows}-th of them, {thin.Count} rows); each row ranked over all {v} tokens",
+                       $"{(rows.Count + DiagonalRule.ComparisonRows - 1) / DiagonalRule.ComparisonRows}-th of them, {thin.Count} rows); each row ranked over all {v} tokens; eigenvalues of the d_head × d_head matrix (W_O W_U)(W_E W_V), which has the " +
+                       "full circuit's nonzero eigenvalues (Hessenberg + Francis QR, double)",
             Measured = measured,
             Figures = new Figure[]
             {

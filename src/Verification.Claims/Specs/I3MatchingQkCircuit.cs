@@ -41,15 +41,19 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
             return DiagonalRanks.Summarize(DiagonalRanks.Of(q, k, v, rank, rows), v);
         }).ToArray();
         var acc = through[prev.Head];
+        var (qE, kE, rankE) = FullCircuits.QKThroughPreviousToken(model.Weights, prev, ind);
+        double positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(qE, kE, v, rankE), rankE));
 
         double threshold = DiagonalRule.GenericThreshold(acc);
         bool holds = acc.Top5Fraction > threshold;
         var others = through.Where((_, h) => h != prev.Head).ToArray();
         string reason = $"queries on t, keys after t via {prev} into {ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} " +
                         $"({DiagonalRule.GenericWords}). Key side: top-1 {keySide!.Top1Fraction:P1}, top-5 {keySide.Top5Fraction:P1}. " +
-                        $"Through the other layer-{prev.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}";
+                        $"Through the other layer-{prev.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}. " +
+                        $"Positive eigenvalue share Σλ/Σ|λ| of the circuit: {positive:F3}";
 
         var measured = DiagonalRule.Numbers($"QK {prev}→{ind} query side", acc).ToList();
+        measured.Add(new MeasuredNumber($"QK {prev}→{ind} positive eigenvalue share", positive, 1e-4, Note: "Σλ/Σ|λ| over the circuit's nonzero eigenvalues"));
         measured.AddRange(DiagonalRule.Numbers($"QK {prev}→{ind} key side", keySide!));
         measured.AddRange(through.Select((a, h) => (a, h)).Where(x => x.h != prev.Head)
             .Select(x => new MeasuredNumber($"QK through L{prev.Layer}H{x.h} top-5 accuracy", x.a.Top5Fraction, 1e-3)));

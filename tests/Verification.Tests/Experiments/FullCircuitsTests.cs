@@ -33,6 +33,10 @@ public class FullCircuitsTests
         var rows = Enumerable.Range(0, 31).ToArray();
         var (l, r, rank) = FullCircuits.OV(w, new HeadRef(1, 0));
         DiagonalRanks.Of(l, r, 32, rank, rows).Should().OnlyContain(x => x == 0, "W_E W_V W_O W_U = 10·I");
+        // Its core (W_O W_U)(W_E W_V) is 10 on the 32 token dimensions of d_head and 0 on the rest: all eigenvalues ≥ 0.
+        var core = FullCircuits.EigenCore(l, r, 32, rank);
+        Enumerable.Range(0, rank).Sum(i => core[i * rank + i]).Should().BeApproximately(320, 1e-3);
+        Eigenvalues.PositiveShare(Eigenvalues.Of(core, rank)).Should().BeApproximately(1, 1e-9);
         var (l1, r1, rank1) = FullCircuits.OV(w, new HeadRef(1, 1));
         DiagonalRanks.Of(l1, r1, 32, rank1, rows).Should().OnlyContain(x => x == 31, "a zero row ties everywhere");
     }
@@ -46,6 +50,7 @@ public class FullCircuitsTests
         // Ê rows are (e_t − 1/d)/rms: score(t, s) ∝ δ_ts − 2/d + V/d², largest on the diagonal.
         DiagonalRanks.Of(q, k, 32, rank, rows).Should().OnlyContain(x => x == 0);
         DiagonalRanks.Of(k, q, 32, rank, rows).Should().OnlyContain(x => x == 0);
+        Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(q, k, 32, rank), rank)).Should().BeApproximately(1, 1e-6, "a centred Gram matrix: positive semidefinite");
         var (q1, k1, rank1) = FullCircuits.QKThroughPreviousToken(w, new HeadRef(0, 1), new HeadRef(1, 0));
         DiagonalRanks.Of(q1, k1, 32, rank1, rows).Should().OnlyContain(x => x == 31, "through the position head every key is the same");
     }
