@@ -35,14 +35,15 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
         int v = model.Config.DVocab;
         var rows = DiagonalRanks.RowsToScore(v, model.BosTokenId, AllRowsUpTo, context.Pick(ci: 2000, full: 10000), context.Seed + SeedOffset);
         var thin = DiagonalRule.Thin(rows);
+        double positive = 0;
         var perHead = Enumerable.Range(0, model.Config.NHeads).Select(h =>
         {
             var (l, r, rank) = FullCircuits.OV(model.Weights, new HeadRef(ind.Layer, h));
-            return DiagonalRanks.Summarize(DiagonalRanks.Of(l, r, v, rank, h == ind.Head ? rows : thin), v);
+            if (h != ind.Head) return DiagonalRanks.Summarize(DiagonalRanks.Of(l, r, v, rank, thin), v);
+            positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(l, r, v, rank), rank));
+            return DiagonalRanks.Summarize(DiagonalRanks.Of(l, r, v, rank, rows), v);
         }).ToArray();
         var acc = perHead[ind.Head];
-        var (rowsE, colsE, rankE) = FullCircuits.OV(model.Weights, ind);
-        double positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(rowsE, colsE, v, rankE), rankE));
 
         bool published = target.Name == "attn-only-2l";
         double threshold = published ? PublishedTop5 : DiagonalRule.GenericThreshold(acc);

@@ -33,16 +33,16 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
         var rows = DiagonalRanks.RowsToScore(v, model.BosTokenId, I2CopyingOvCircuit.AllRowsUpTo, context.Pick(ci: 2000, full: 10000), context.Seed + SeedOffset);
         var thin = DiagonalRule.Thin(rows);
         DiagonalAccuracy? keySide = null;
+        double positive = 0;
         var through = Enumerable.Range(0, model.Config.NHeads).Select(h =>
         {
             var (q, k, rank) = FullCircuits.QKThroughPreviousToken(model.Weights, new HeadRef(prev.Layer, h), ind);
             if (h != prev.Head) return DiagonalRanks.Summarize(DiagonalRanks.Of(q, k, v, rank, thin), v);
             keySide = DiagonalRanks.Summarize(DiagonalRanks.Of(k, q, v, rank, rows), v);
+            positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(q, k, v, rank), rank));
             return DiagonalRanks.Summarize(DiagonalRanks.Of(q, k, v, rank, rows), v);
         }).ToArray();
         var acc = through[prev.Head];
-        var (qE, kE, rankE) = FullCircuits.QKThroughPreviousToken(model.Weights, prev, ind);
-        double positive = Eigenvalues.PositiveShare(Eigenvalues.Of(FullCircuits.EigenCore(qE, kE, v, rankE), rankE));
 
         double threshold = DiagonalRule.GenericThreshold(acc);
         bool holds = acc.Top5Fraction > threshold;
