@@ -11,35 +11,24 @@ namespace Verification.Claims.Specs;
 /// previous-token score in the layers before it (layer 0 in a two-layer model, where it is HeadRoles's previous-token head;
 /// deeper models keep their previous-token heads in later layers, as GPT-2 small does).
 /// </summary>
-internal sealed record CircuitHeads(HeadRef Induction, HeadRef PreviousToken, HeadRef LayerZeroPreviousToken, string How)
+internal sealed record CompositionHeads(HeadRef Induction, HeadRef PreviousToken, HeadRef LayerZeroPreviousToken, string How)
 {
     public static readonly HeadRef PublishedInduction = new(1, 6), PublishedPreviousToken = new(0, 3);
 
-    // Detection costs a forward pass over 64 repeated sequences; the four circuit claims share it per model and seed.
-    private static readonly ConditionalWeakTable<HookedTransformer, Dictionary<ulong, HeadRoles>> Detected = new();
-
-    public static CircuitHeads For(ModelTarget target, ClaimRunContext context)
+    public static CompositionHeads For(ModelTarget target, ClaimRunContext context)
     {
         if (target.Name == "attn-only-2l")
-            return new CircuitHeads(PublishedInduction, PublishedPreviousToken, PublishedPreviousToken,
+            return new CompositionHeads(PublishedInduction, PublishedPreviousToken, PublishedPreviousToken,
                 "the heads document [001] names for attn-only-2l: induction L1H6, previous-token L0H3");
         var roles = Roles(target.Model, context.Seed);
         var induction = roles.Induction;
         var previous = roles.Scores.Where(s => s.Layer < induction.Layer).MaxBy(s => s.PreviousToken)!;
-        return new CircuitHeads(induction, new HeadRef(previous.Layer, previous.Head), roles.PreviousToken,
+        return new CompositionHeads(induction, new HeadRef(previous.Layer, previous.Head), roles.PreviousToken,
             $"detected: induction head {induction} (induction score {roles.Score(induction).Induction:F3}); previous-token head " +
             $"{new HeadRef(previous.Layer, previous.Head)} = the highest previous-token score ({previous.PreviousToken:F3}) in layers before it; " + roles.Protocol.Describe());
     }
 
-    public static HeadRoles Roles(HookedTransformer model, ulong seed)
-    {
-        var bySeed = Detected.GetOrCreateValue(model);
-        lock (bySeed)
-        {
-            if (!bySeed.TryGetValue(seed, out var roles)) bySeed[seed] = roles = HeadRoles.Find(model, seed);
-            return roles;
-        }
-    }
+    public static HeadRoles Roles(HookedTransformer model, ulong seed) => SharedRuns.Roles(model, seed);
 
     /// <summary>Circuit claims need a decoder-only model with at least two layers.</summary>
     public static string? CannotApply(ModelTarget target) =>

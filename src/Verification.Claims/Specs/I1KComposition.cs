@@ -21,12 +21,12 @@ public sealed class I1KComposition : ClaimSpec
                "largest K-composition score. attn-only-2l: L0H3 → L1H6; other models: the detected heads.",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        var heads = CircuitHeads.For(target, context);
+        var heads = CompositionHeads.For(target, context);
         var ind = heads.Induction;
         int nHeads = model.Config.NHeads;
         var sources = Enumerable.Range(0, ind.Layer).SelectMany(l => Enumerable.Range(0, nHeads).Select(h => new HeadRef(l, h))).ToList();

@@ -25,12 +25,12 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
                "circuit beside it (reported, not judged).",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        var heads = CircuitHeads.For(target, context);
+        var heads = CompositionHeads.For(target, context);
         var ind = heads.Induction;
         int v = model.Config.DVocab;
         var rows = DiagonalRanks.RowsToScore(v, model.BosTokenId, AllRowsUpTo, context.Pick(ci: 2000, full: 10000), context.Seed + SeedOffset);

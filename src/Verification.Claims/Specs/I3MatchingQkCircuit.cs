@@ -22,12 +22,12 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
                "of the previous-token head's layer are reported as comparisons.",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        var heads = CircuitHeads.For(target, context);
+        var heads = CompositionHeads.For(target, context);
         var (ind, prev) = (heads.Induction, heads.PreviousToken);
         int v = model.Config.DVocab;
         var rows = DiagonalRanks.RowsToScore(v, model.BosTokenId, I2CopyingOvCircuit.AllRowsUpTo, context.Pick(ci: 2000, full: 10000), context.Seed + SeedOffset);

@@ -29,12 +29,12 @@ public sealed class I4QCompositionHarder : ClaimSpec
                $"of at most {FloorMultiple}× the noise floor (what position-free outputs give). The model's own share is reported beside it. Holds when both hold.",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
         var model = target.Model;
-        var heads = CircuitHeads.For(target, context);
+        var heads = CompositionHeads.For(target, context);
         var (ind, prev) = (heads.Induction, heads.PreviousToken);
         double k = CompositionScores.Score(model.Weights, prev, ind, CompositionKind.K);
         double q = CompositionScores.Score(model.Weights, prev, ind, CompositionKind.Q);

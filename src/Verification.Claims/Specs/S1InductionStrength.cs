@@ -21,7 +21,7 @@ public sealed class S1InductionStrength : ClaimSpec
                "3 standard errors.",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -31,7 +31,7 @@ public sealed class S2TokenPowers : ClaimSpec
                "errors (the spread pure noise would give). The \" Fab\"/\"ien\" example runs on attn-only-2l only (it needs that tokenizer) and is reported, not judged.",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -29,7 +29,7 @@ public sealed class S3NearBTokens : ClaimSpec
                $"attn-only-2l also: the fraction (B* − R)/(B − R) lies in [{PublishedLow}, {PublishedHigh}] (\"about half-way\").",
     };
 
-    public override string? CannotApplyTo(ModelTarget target) => CircuitHeads.CannotApply(target);
+    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {
