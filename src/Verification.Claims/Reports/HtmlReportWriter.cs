@@ -24,15 +24,42 @@ public static class HtmlReportWriter
           .Append(report.Size == RunSize.Full ? "full (the documents' own)" : "CI (reduced; see each protocol)")
           .Append($", seed {report.Seed}.</p><p><b>{holds} hold, {fails} fail, {notRun} not run; {report.Regressions} regressed against golden.</b></p>");
 
-        sb.Append("<h2>Summary</h2><table id='summary'><tr><th>claim</th><th>model</th><th>verdict</th><th>published</th><th>measured</th><th>golden</th><th>reason</th></tr>");
-        foreach (var r in report.Results)
+        // Verdicts at a glance: claims down, models across; hover a cell for its reason.
+        sb.Append("<h2>Summary</h2><table id='summary'><tr><th>claim</th>");
+        foreach (var m in report.Models) sb.Append($"<th>{E(m)}</th>");
+        sb.Append("</tr>");
+        foreach (var c in report.Claims)
         {
-            string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
-            sb.Append($"<tr><td><a href='#{r.Claim.Id}'>{r.Claim.Id}</a> {E(r.Claim.Title)}</td><td>{E(r.Model)}</td><td class='{verdict}'>{verdict}</td>")
-              .Append($"<td>{E(MarkdownReportWriter.Published(r))}</td><td>{E(MarkdownReportWriter.Measured(r, 4))}</td>")
-              .Append($"<td class='{ClaimReport.GoldenText(r)}'>{ClaimReport.GoldenText(r)}</td><td>{E(r.Outcome.Reason)}</td></tr>");
+            sb.Append($"<tr><td><a href='#{c.Id}'>{c.Id}</a> {E(c.Title)}</td>");
+            foreach (var m in report.Models)
+            {
+                var r = report.Find(c.Id, m);
+                if (r == null) { sb.Append("<td></td>"); continue; }
+                string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
+                string golden = r.Regressed ? " <b class='REGRESSED'>REGRESSED</b>" : "";
+                sb.Append($"<td class='{verdict}' title='{E(ClaimReport.Shorten(r.Outcome.Reason, 300))}'>{verdict}{golden}</td>");
+            }
+            sb.Append("</tr>");
         }
         sb.Append("</table>");
+
+        sb.Append("<h2>Measured</h2><table id='measured'><tr><th>claim</th><th>model</th><th>verdict</th><th>published</th><th>measured</th><th>golden</th><th>reason</th></tr>");
+        foreach (var r in report.Results.Where(r => r.Outcome.Verdict != Verdict.NotRun || r.Regressed))
+        {
+            string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
+            sb.Append($"<tr><td><a href='#{r.Claim.Id}'>{r.Claim.Id}</a></td><td>{E(r.Model)}</td><td class='{verdict}'>{verdict}</td>")
+              .Append($"<td>{E(MarkdownReportWriter.Published(r))}</td><td>{E(MarkdownReportWriter.Measured(r, 4))}</td>")
+              .Append($"<td class='{ClaimReport.GoldenText(r)}'>{ClaimReport.GoldenText(r)}</td><td>{E(ClaimReport.Shorten(r.Outcome.Reason, 240))}</td></tr>");
+        }
+        sb.Append("</table>");
+
+        var notRunGroups = report.NotRunByReason;
+        if (notRunGroups.Count > 0)
+        {
+            sb.Append("<h2>Not run</h2><ul id='not-run'>");
+            foreach (var (reason, results) in notRunGroups) sb.Append($"<li><b>{E(reason)}</b>: {E(ClaimReport.Span(results))}</li>");
+            sb.Append("</ul>");
+        }
 
         foreach (var group in report.Results.GroupBy(r => r.Claim.Id))
         {
@@ -44,7 +71,10 @@ public static class HtmlReportWriter
                 foreach (var p in claim.Published) sb.Append($"<tr><td>{E(p.Name)}</td><td>{ClaimReport.FormatNumber(p.Value)}</td><td>{E(p.Note ?? "")}</td></tr>");
                 sb.Append("</table>");
             }
-            foreach (var r in group)
+            var skipped = group.Where(r => r.Outcome.Verdict == Verdict.NotRun && !r.Regressed).ToList();
+            if (skipped.Count > 0)
+                sb.Append($"<p class='not-run'>Not run on {E(string.Join("; ", skipped.GroupBy(r => r.Outcome.Reason).Select(g => $"{string.Join(", ", g.Select(r => r.Model))} ({g.Key})")))}.</p>");
+            foreach (var r in group.Except(skipped))
             {
                 string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
                 sb.Append($"<h3>{claim.Id} on {E(r.Model)}: <span class='{verdict}'>{verdict}</span></h3><p>{E(r.Outcome.Reason)}</p>");

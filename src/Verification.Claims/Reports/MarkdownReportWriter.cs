@@ -15,18 +15,34 @@ public static class MarkdownReportWriter
         int holds = report.Results.Count(r => r.Outcome.Verdict == Verdict.Holds), fails = report.Results.Count(r => r.Outcome.Verdict == Verdict.Fails);
         int notRun = report.Results.Count(r => r.Outcome.Verdict == Verdict.NotRun);
         sb.AppendLine($"**{holds} hold, {fails} fail, {notRun} not run; {report.Regressions} regressed against golden.**").AppendLine();
+        sb.AppendLine("| claim | " + string.Join(" | ", report.Models) + " |");
+        sb.AppendLine("|---|" + string.Concat(report.Models.Select(_ => "---|")));
+        foreach (var c in report.Claims)
+            sb.AppendLine($"| {c.Id} {Esc(c.Title)} | " + string.Join(" | ", report.Models.Select(m => report.Find(c.Id, m) is { } r
+                ? ClaimReport.VerdictText(r.Outcome.Verdict) + (r.Regressed ? " **REGRESSED**" : "") : "")) + " |");
+        sb.AppendLine();
+        sb.AppendLine("## Measured").AppendLine();
         sb.AppendLine("| claim | model | verdict | published | measured | golden | reason |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
-        foreach (var r in report.Results)
-            sb.AppendLine($"| {r.Claim.Id} {Esc(r.Claim.Title)} | {r.Model} | {ClaimReport.VerdictText(r.Outcome.Verdict)} | {Esc(Published(r))} | {Esc(Measured(r, 4))} | {ClaimReport.GoldenText(r)} | {Esc(r.Outcome.Reason)} |");
+        foreach (var r in report.Results.Where(r => r.Outcome.Verdict != Verdict.NotRun || r.Regressed))
+            sb.AppendLine($"| {r.Claim.Id} | {r.Model} | {ClaimReport.VerdictText(r.Outcome.Verdict)} | {Esc(Published(r))} | {Esc(Measured(r, 4))} | {ClaimReport.GoldenText(r)} | {Esc(ClaimReport.Shorten(r.Outcome.Reason, 240))} |");
         sb.AppendLine();
+        if (report.NotRunByReason.Count > 0)
+        {
+            sb.AppendLine("## Not run").AppendLine();
+            foreach (var (reason, results) in report.NotRunByReason) sb.AppendLine($"- **{Esc(reason)}**: {Esc(ClaimReport.Span(results))}");
+            sb.AppendLine();
+        }
         foreach (var group in report.Results.GroupBy(r => r.Claim.Id))
         {
             var claim = group.First().Claim;
             sb.AppendLine($"## {claim.Id}: {claim.Title}").AppendLine();
             sb.AppendLine($"*{claim.Source}.* {claim.Statement}").AppendLine();
             sb.AppendLine($"Rule: {claim.Rule}").AppendLine();
-            foreach (var r in group)
+            var skipped = group.Where(r => r.Outcome.Verdict == Verdict.NotRun && !r.Regressed).ToList();
+            if (skipped.Count > 0)
+                sb.AppendLine("Not run on " + string.Join("; ", skipped.GroupBy(r => r.Outcome.Reason).Select(g => $"{string.Join(", ", g.Select(r => r.Model))} ({g.Key})")) + ".").AppendLine();
+            foreach (var r in group.Except(skipped))
             {
                 sb.AppendLine($"### {claim.Id} on {r.Model}: {ClaimReport.VerdictText(r.Outcome.Verdict)}").AppendLine();
                 sb.AppendLine(r.Outcome.Reason).AppendLine();

@@ -16,7 +16,7 @@ public sealed class I4QCompositionHarder : ClaimSpec
     public override ClaimDefinition Definition { get; } = new()
     {
         Id = "I4",
-        Title = "Q-composition is harder",
+        Title = "Q-composition is harder (premises only: no shortformer was run)",
         Source = "[004] Induction heads illustrated: the circuit",
         Statement = "A shortformer model (positional embeddings only in queries and keys) cannot form induction heads through Q-composition of " +
                     "positional information, because its layer-0 heads' OV circuits never see positions; induction forms through K-composition.",
