@@ -11,5 +11,6 @@ internal static class CommandCatalog
         yield return HeadsCommand.Create(console);
         yield return PredictCommand.Create(console);
         yield return ModelsCommand.Create(console);
+        yield return BenchCommand.Create(console);
     }
 }
