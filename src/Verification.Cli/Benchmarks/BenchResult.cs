@@ -13,6 +13,7 @@ public sealed record BenchResult
     public required IReadOnlyDictionary<ForwardMode, ForwardBenchmark.ModeResult> Modes { get; init; }
     public required ForwardBenchmark.MemoryResult Memory { get; init; }
     public required PatchingSweepBenchmark.Result Sweep { get; init; }
+    public required PatchingSweepBenchmark.Result SweepResumed { get; init; }
     public required IReadOnlyList<GemmBenchmark.Result> Gemm { get; init; }
     /// <summary>The PyTorch peer's JSON, or null with <see cref="PeerSkipped"/> saying why.</summary>
     public JsonObject? Peer { get; init; }
@@ -24,9 +25,11 @@ public sealed record BenchResult
 
     public double? PeerTokensPerSecond(ForwardMode mode) => Peer?[mode.Key]?["tokens_per_s"]?.GetValue<double>();
     public double? PeerSweepPerSecond => Peer?["patching_sweep"]?["forwards_per_s"]?.GetValue<double>();
+    public double? PeerSweepResumedPerSecond => Peer?["patching_sweep_resumed"]?["forwards_per_s"]?.GetValue<double>();
 
     public double? Ratio(ForwardMode mode) => PeerTokensPerSecond(mode) is { } peer ? Modes[mode].TokensPerSecond / peer : null;
     public double? SweepRatio => PeerSweepPerSecond is { } peer ? Sweep.ForwardsPerSecond / peer : null;
+    public double? SweepResumedRatio => PeerSweepResumedPerSecond is { } peer ? SweepResumed.ForwardsPerSecond / peer : null;
     /// <summary>The worst managed/OpenBLAS ratio over the shapes (null without OpenBLAS).</summary>
     public double? WorstGemmRatio => Gemm.Select(g => g.Ratio).Min();
 
@@ -68,6 +71,10 @@ public sealed record BenchResult
             ["rss_baseline_bytes"] = Memory.Rss?.BaselineBytes, ["rss_peak_bytes"] = Memory.Rss?.PeakBytes, ["ratio"] = Memory.Ratio,
         };
         json["patching_sweep"] = new JsonObject { ["forwards_per_s"] = Sweep.ForwardsPerSecond, ["forwards"] = Sweep.Forwards, ["seconds"] = Sweep.Seconds };
+        json["patching_sweep_resumed"] = new JsonObject
+        {
+            ["forwards_per_s"] = SweepResumed.ForwardsPerSecond, ["forwards"] = SweepResumed.Forwards, ["seconds"] = SweepResumed.Seconds,
+        };
         json["matmul"] = new JsonArray(Gemm.Select(g => (JsonNode)new JsonObject
         {
             ["shape"] = g.Shape.Name, ["m"] = g.Shape.M, ["n"] = g.Shape.N, ["k"] = g.Shape.K, ["trans_b"] = g.Shape.TransB,
@@ -78,7 +85,8 @@ public sealed record BenchResult
         json["ratios"] = new JsonObject
         {
             ["no_cache"] = Ratio(ForwardMode.NoCache), ["full_cache"] = Ratio(ForwardMode.FullCache),
-            ["patterns_only"] = Ratio(ForwardMode.PatternsOnly), ["patching_sweep"] = SweepRatio, ["matmul_worst"] = WorstGemmRatio,
+            ["patterns_only"] = Ratio(ForwardMode.PatternsOnly), ["patching_sweep"] = SweepRatio,
+            ["patching_sweep_resumed"] = SweepResumedRatio, ["matmul_worst"] = WorstGemmRatio,
         };
         json["targets"] = new JsonArray(Targets().Select(t => (JsonNode)new JsonObject
         {

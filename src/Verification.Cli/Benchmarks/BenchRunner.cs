@@ -31,7 +31,7 @@ public static class BenchRunner
                 modes[mode] = ForwardBenchmark.Time(model, clean, mode, s.Repetitions);
             }
             progress($"patching sweep ({model.Config.NLayers * model.Config.NHeads} forwards)");
-            var sweep = PatchingSweepBenchmark.Time(model, clean, corrupt, s.SweepRepetitions);
+            var (sweep, resumed) = PatchingSweepBenchmark.Time(model, clean, corrupt, s.SweepRepetitions);
             progress("matrix multiply");
             var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions);
             var ourLast = model.Forward(clean, new ForwardOptions { LastPositionOnly = true }).Data;
@@ -39,7 +39,7 @@ public static class BenchRunner
             var result = new BenchResult
             {
                 Model = model.Name, Settings = s, Machine = MachineInfo.Current(), LoadBefore = loadBefore,
-                Modes = modes, Memory = memory, Sweep = sweep, Gemm = gemm,
+                Modes = modes, Memory = memory, Sweep = sweep, SweepResumed = resumed, Gemm = gemm,
             };
             if (s.PeerPython is null) return result with { PeerSkipped = "not asked for (--peer none)", LoadAfter = MachineInfo.LoadAverage() };
             if (TorchPeer.Unavailable(s.PeerPython) is { } why) return result with { PeerSkipped = why, LoadAfter = MachineInfo.LoadAverage() };

@@ -17,7 +17,8 @@ public static class BenchTable
         var t = new Table().AddColumns("measure", "ours", "PyTorch", "ours / PyTorch");
         foreach (var mode in ForwardMode.All)
             t.AddRow(Markup.Escape(mode.Label + " (tokens/s)"), $"{r.Modes[mode].TokensPerSecond:F0}", Num(r.PeerTokensPerSecond(mode), "F0"), Num(r.Ratio(mode), "F2"));
-        t.AddRow(Markup.Escape($"patching sweep, {r.Sweep.Forwards} heads (forwards/s)"), $"{r.Sweep.ForwardsPerSecond:F2}", Num(r.PeerSweepPerSecond, "F2"), Num(r.SweepRatio, "F2"));
+        t.AddRow(Markup.Escape($"patching sweep, {r.Sweep.Forwards} heads, full forwards (forwards/s)"), $"{r.Sweep.ForwardsPerSecond:F2}", Num(r.PeerSweepPerSecond, "F2"), Num(r.SweepRatio, "F2"));
+        t.AddRow(Markup.Escape($"patching sweep, resumed at the patched layer (forwards/s)"), $"{r.SweepResumed.ForwardsPerSecond:F2}", Num(r.PeerSweepResumedPerSecond, "F2"), Num(r.SweepResumedRatio, "F2"));
         console.Write(t);
 
         var g = new Table().AddColumns("matrix multiply", "managed GFLOP/s", "OpenBLAS GFLOP/s", "managed / OpenBLAS");
