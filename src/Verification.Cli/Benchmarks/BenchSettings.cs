@@ -9,7 +9,7 @@ public sealed record BenchSettings
     /// <summary>Threads for our kernels, PyTorch and OpenBLAS alike.</summary>
     public int Threads { get; init; } = 2;
     /// <summary>Timed repetitions per forward mode after one warm-up; the best is kept (the machine is shared).</summary>
-    public int Repetitions { get; init; } = 3;
+    public int Repetitions { get; init; } = 5;
     /// <summary>Timed repetitions of the whole patching sweep.</summary>
     public int SweepRepetitions { get; init; } = 1;
     /// <summary>Seed of the benchmark's random tokens (SeededRandom).</summary>

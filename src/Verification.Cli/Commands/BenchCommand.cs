@@ -17,7 +17,7 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { Description = "Sequences per forward", DefaultValueFactory = _ => 32 };
         var seq = new Option<int>("--seq") { Description = "Tokens per sequence", DefaultValueFactory = _ => 256 };
         var threads = new Option<int>("--threads") { Description = "Threads for our kernels, PyTorch and OpenBLAS", DefaultValueFactory = _ => 2 };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions after a warm-up (best kept)", DefaultValueFactory = _ => 3 };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions after a warm-up (best kept)", DefaultValueFactory = _ => 5 };
         var sweepReps = new Option<int>("--sweep-reps") { Description = "Timed repetitions of the patching sweep", DefaultValueFactory = _ => 1 };
         var peer = new Option<string>("--peer") { Description = "Python with torch for the PyTorch peer, or 'none'", DefaultValueFactory = _ => TorchPeer.DefaultPython };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };

@@ -48,7 +48,8 @@ internal sealed class Attention
         var k = ctx.Apply(HookNames.K(_layer), new Tensor(Linear.Apply(x.Data, rows, _dModel, _wk, hd, _bk), batch, pos, _heads, _dHead));
         var v = ctx.Apply(HookNames.V(_layer), new Tensor(Linear.Apply(x.Data, rows, _dModel, _wv, hd, _bv), batch, pos, _heads, _dHead));
 
-        var z = new Tensor(new float[rows * hd], batch, pos, _heads, _dHead);
+        // Every head's rows of z are written by its pattern·v products, so z needs no zeroing.
+        var z = new Tensor(GC.AllocateUninitializedArray<float>(rows * hd), batch, pos, _heads, _dHead);
         var products = new HeadProducts(q.Data, k.Data, v.Data, z.Data, pos, _heads, _dHead, _invScale);
         if (!ctx.Wants(HookNames.AttnScores(_layer)) && !ctx.Wants(HookNames.Pattern(_layer)))
             // Nothing reads scores or pattern: each head's pattern lives in a scratch block only (no [batch, head, pos, pos] tensors).
