@@ -11,14 +11,16 @@ namespace Verification.Cli.Commands;
 /// </summary>
 internal static class BenchCommand
 {
+    private static readonly BenchSettings Defaults = new() { ModelDirectory = "" };
+
     public static Command Create(CliConsole console)
     {
         var model = new Option<string>("--model", "-m") { Description = "Model directory (or a registry name in the local cache)", Required = true };
-        var batch = new Option<int>("--batch") { Description = "Sequences per forward", DefaultValueFactory = _ => 32 };
-        var seq = new Option<int>("--seq") { Description = "Tokens per sequence", DefaultValueFactory = _ => 256 };
-        var threads = new Option<int>("--threads") { Description = "Threads for our kernels, PyTorch and OpenBLAS", DefaultValueFactory = _ => 2 };
-        var reps = new Option<int>("--reps") { Description = "Timed repetitions after a warm-up (best kept)", DefaultValueFactory = _ => 5 };
-        var sweepReps = new Option<int>("--sweep-reps") { Description = "Timed repetitions of the patching sweep", DefaultValueFactory = _ => 1 };
+        var batch = new Option<int>("--batch") { Description = "Sequences per forward", DefaultValueFactory = _ => Defaults.Batch };
+        var seq = new Option<int>("--seq") { Description = "Tokens per sequence", DefaultValueFactory = _ => Defaults.Sequence };
+        var threads = new Option<int>("--threads") { Description = "Threads for our kernels, PyTorch and OpenBLAS", DefaultValueFactory = _ => Defaults.Threads };
+        var reps = new Option<int>("--reps") { Description = "Timed repetitions after a warm-up (best kept)", DefaultValueFactory = _ => Defaults.Repetitions };
+        var sweepReps = new Option<int>("--sweep-reps") { Description = "Timed repetitions of the patching sweep", DefaultValueFactory = _ => Defaults.SweepRepetitions };
         var peer = new Option<string>("--peer") { Description = "Python with torch for the PyTorch peer, or 'none'", DefaultValueFactory = _ => TorchPeer.DefaultPython };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Benchmark the engine against PyTorch and OpenBLAS on this machine");
