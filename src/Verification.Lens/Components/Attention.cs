@@ -51,11 +51,11 @@ internal sealed class Attention
         // Every head's rows of z are written by its pattern·v products, so z needs no zeroing.
         var z = new Tensor(GC.AllocateUninitializedArray<float>(rows * hd), batch, pos, _heads, _dHead);
         var products = new HeadProducts(q.Data, k.Data, v.Data, z.Data, pos, _heads, _dHead, _invScale);
-        if (!ctx.Wants(HookNames.AttnScores(_layer)) && !ctx.Wants(HookNames.Pattern(_layer)))
-            // Nothing reads scores or pattern: each head's pattern lives in a scratch block only (no [batch, head, pos, pos] tensors).
-            HeadProducts.ForEach(batch * _heads, (gemm, bh) => products.Fused(gemm, bh));
+        string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
+        if (ctx.HasHook(scoresName) || ctx.HasHook(patternName))
+            HookedScoresAndPattern(ctx, products, batch, pos);
         else
-            MaterialisedScoresAndPattern(ctx, products, batch, pos);
+            UnhookedScoresAndPattern(ctx, products, batch, pos);
         z = ctx.Apply(HookNames.Z(_layer), z);
 
         float[] outData;
@@ -84,8 +84,25 @@ internal sealed class Attention
         return ctx.Apply(HookNames.AttnOut(_layer), new Tensor(outData, batch, pos, _dModel));
     }
 
-    /// <summary>Scores and pattern as [batch, head, q, k] tensors, for when a hook or the cache reads either.</summary>
-    private void MaterialisedScoresAndPattern(ForwardContext ctx, HeadProducts products, int batch, int pos)
+    /// <summary>
+    /// No hook can change scores or pattern, so each head goes through scores, softmax and z in one pass; the
+    /// [batch, head, q, k] tensors exist only when the cache asks for them, else a scratch block per thread serves.
+    /// </summary>
+    private void UnhookedScoresAndPattern(ForwardContext ctx, HeadProducts products, int batch, int pos)
+    {
+        string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
+        int count = batch * _heads, n = products.PatternLength;
+        // Scores are written whole (masked keys −∞); the pattern relies on zeros beyond each query block.
+        var scores = ctx.Wants(scoresName) ? new Tensor(GC.AllocateUninitializedArray<float>(count * n), batch, _heads, pos, pos) : null;
+        var pattern = ctx.Wants(patternName) ? new Tensor(new float[count * n], batch, _heads, pos, pos) : null;
+        HeadProducts.ForEach(count, (gemm, bh) =>
+            products.Fused(gemm, bh, scores is null ? default : scores.Data.AsSpan(bh * n, n), pattern is null ? default : pattern.Data.AsSpan(bh * n, n)));
+        if (scores != null) ctx.Apply(scoresName, scores);
+        if (pattern != null) ctx.Apply(patternName, pattern);
+    }
+
+    /// <summary>A hook reads or replaces scores or pattern: each step runs over all heads, then its hook, then the next.</summary>
+    private void HookedScoresAndPattern(ForwardContext ctx, HeadProducts products, int batch, int pos)
     {
         string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
         int count = batch * _heads, n = products.PatternLength;

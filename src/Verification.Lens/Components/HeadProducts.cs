@@ -69,14 +69,31 @@ internal sealed class HeadProducts
         }
     }
 
-    /// <summary>Scores, softmax and z of head bh in a per-thread scratch block: for when nothing reads scores or pattern.</summary>
-    public void Fused(IComputeBackend gemm, int bh)
+    /// <summary>
+    /// Scores, softmax and z of head bh in one pass while its block is in cache. The scores go to <paramref name="scores"/>
+    /// (masked keys −∞) and the pattern to <paramref name="pattern"/> (zero-initialised) when given; else a per-thread
+    /// scratch block holds them. Only for when no hook can change scores or pattern between the steps.
+    /// </summary>
+    public void Fused(IComputeBackend gemm, int bh, Span<float> scores = default, Span<float> pattern = default)
     {
-        var scratch = t_scratch is { } t && t.Length >= PatternLength ? t : t_scratch = new float[PatternLength];
-        var s = scratch.AsSpan(0, PatternLength);
-        Scores(gemm, bh, s, fillMasked: false);
-        CausalSoftmax(s);
-        Z(gemm, bh, s, causal: true);
+        var p = pattern;
+        if (p.IsEmpty)
+        {
+            var scratch = t_scratch is { } t && t.Length >= PatternLength ? t : t_scratch = new float[PatternLength];
+            p = scratch.AsSpan(0, PatternLength);
+        }
+        if (scores.IsEmpty)
+        {
+            Scores(gemm, bh, p, fillMasked: false);
+        }
+        else
+        {
+            Scores(gemm, bh, scores, fillMasked: true);
+            for (int i = 0; i < _pos; i++)
+                scores.Slice(i * _pos, BlockEnd(i)).CopyTo(p.Slice(i * _pos));
+        }
+        CausalSoftmax(p);
+        Z(gemm, bh, p, causal: true);
     }
 
     private int BlockEnd(int row) => Math.Min(_pos, (row / RowBlock + 1) * RowBlock);

@@ -46,11 +46,30 @@ public static class RowOps
         float max = TensorPrimitives.Max(live);
         if (float.IsNegativeInfinity(max)) { row.Clear(); return; }
         TensorPrimitives.Subtract(live, max, live);
-        TensorPrimitives.Exp(live, live);
+        Exp(live);
         double sum = 0;
         foreach (float e in live) sum += e;
         TensorPrimitives.Multiply(live, (float)(1.0 / sum), live);
         row[valid..].Clear();
+    }
+
+    /// <summary>
+    /// exp in place, every element through the same vector code whatever its position or the span's length (TensorPrimitives
+    /// takes a scalar path for short spans, whose last bit can differ): so a row's weights do not depend on how long a
+    /// prefix of it is taken, and a read-only hook on the scores changes no bit.
+    /// </summary>
+    private static void Exp(Span<float> x)
+    {
+        const int block = 16; // a whole Vector512, or two Vector256
+        int body = x.Length / block * block;
+        if (body > 0) TensorPrimitives.Exp(x[..body], x[..body]);
+        int tail = x.Length - body;
+        if (tail == 0) return;
+        Span<float> t = stackalloc float[block];
+        t.Clear();
+        x[body..].CopyTo(t);
+        TensorPrimitives.Exp(t, t);
+        t[..tail].CopyTo(x[body..]);
     }
 
     /// <summary>log-softmax of a row into dst (double accumulation).</summary>

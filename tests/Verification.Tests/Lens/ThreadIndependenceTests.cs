@@ -57,9 +57,12 @@ public class ThreadIndependenceTests
             // A read-only hook on every pattern makes attention multiply all keys, the masked zeros too.
             var hooks = Enumerable.Range(0, m.Config.NLayers).Select(l => Patch.Read(HookNames.Pattern(l), _ => { })).ToArray();
             var hooked = m.RunWithHooks(tokens, hooks).Data;
+            var scoresHooks = Enumerable.Range(0, m.Config.NLayers).Select(l => Patch.Read(HookNames.AttnScores(l), _ => { })).ToArray();
+            var scoresHooked = m.RunWithHooks(tokens, scoresHooks).Data;
             Bitwise.ShouldBeIdentical(withPatterns, plain, $"{model}: patterns cached vs scratch");
             Bitwise.ShouldBeIdentical(withScores, plain, $"{model}: scores cached vs scratch");
             Bitwise.ShouldBeIdentical(hooked, plain, $"{model}: every key multiplied vs masked keys skipped");
+            Bitwise.ShouldBeIdentical(scoresHooked, plain, $"{model}: softmax over whole rows with −∞ vs over the live keys");
             return 0;
         });
     }
