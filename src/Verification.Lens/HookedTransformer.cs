@@ -81,10 +81,33 @@ public sealed class HookedTransformer
             Array.Copy(Weights.W_pos.Data, 0, posEmbed.Data, b * pos * d, pos * d);
         posEmbed = ctx.Apply(HookNames.PosEmbed, posEmbed);
 
-        var resid = TransformerBlock.Add(embed, posEmbed);
+        return RunBlocks(ctx, TransformerBlock.Add(embed, posEmbed), 0, options);
+    }
+
+    /// <summary>
+    /// TransformerLens's start_at_layer: run from block <paramref name="startLayer"/> on with <paramref name="residual"/>
+    /// [batch, pos, d_model] (a copy is used) as its hook_resid_pre, so an experiment that changes only layers from
+    /// startLayer on (patching a head there, say) need not recompute the layers before. Hooks before that block do not fire.
+    /// </summary>
+    public (Tensor Output, ActivationCache? Cache) RunFrom(int startLayer, Tensor residual, ForwardOptions options)
+    {
+        if (startLayer < 0 || startLayer > _blocks.Length)
+            throw new ArgumentOutOfRangeException(nameof(startLayer), $"start layer {startLayer} outside 0..{_blocks.Length}");
+        if (residual.Rank != 3 || residual.Shape[2] != Config.DModel)
+            throw new ArgumentException($"residual must be [batch, pos, {Config.DModel}], got {residual.ShapeString}", nameof(residual));
+        if (residual.Shape[1] > Config.NCtx)
+            throw new ArgumentException($"sequence of {residual.Shape[1]} positions is longer than the model's context of {Config.NCtx}", nameof(residual));
+        if (options.StopAtLayer < startLayer)
+            throw new ArgumentOutOfRangeException(nameof(options), $"stop_at_layer {options.StopAtLayer} is before start layer {startLayer}");
+        var ctx = new ForwardContext(options.Hooks, options.CacheFilter, _hookNames);
+        return RunBlocks(ctx, residual.Clone(), startLayer, options);
+    }
+
+    private (Tensor Output, ActivationCache? Cache) RunBlocks(ForwardContext ctx, Tensor resid, int startLayer, ForwardOptions options)
+    {
         int stop = options.StopAtLayer ?? _blocks.Length;
         if (stop < 0 || stop > _blocks.Length) throw new ArgumentOutOfRangeException(nameof(options), $"stop_at_layer {stop} outside 0..{_blocks.Length}");
-        for (int l = 0; l < stop; l++) resid = _blocks[l].Forward(ctx, resid);
+        for (int l = startLayer; l < stop; l++) resid = _blocks[l].Forward(ctx, resid);
         if (options.StopAtLayer != null) return (resid, ctx.Cache);
 
         var normalized = _lnFinal != null ? _lnFinal.Forward(ctx, resid) : resid;

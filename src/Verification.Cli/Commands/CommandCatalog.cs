@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return ModelsCommand.Create(console);
         yield return RunCommand.Create(console);
         yield return GoldenCommand.Create(console);
+        yield return BenchCommand.Create(console);
     }
 }

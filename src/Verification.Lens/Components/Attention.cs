@@ -48,41 +48,14 @@ internal sealed class Attention
         var k = ctx.Apply(HookNames.K(_layer), new Tensor(Linear.Apply(x.Data, rows, _dModel, _wk, hd, _bk), batch, pos, _heads, _dHead));
         var v = ctx.Apply(HookNames.V(_layer), new Tensor(Linear.Apply(x.Data, rows, _dModel, _wv, hd, _bv), batch, pos, _heads, _dHead));
 
-        var scores = new Tensor(new float[batch * _heads * pos * pos], batch, _heads, pos, pos);
-        var gemm = Compute.Backend;
-        for (int b = 0; b < batch; b++)
-            for (int h = 0; h < _heads; h++)
-            {
-                int qk = b * pos * hd + h * _dHead; // head h of sequence b, rows strided by head·d_head
-                var s = scores.Data.AsSpan((b * _heads + h) * pos * pos, pos * pos);
-                gemm.Gemm(false, true, pos, pos, _dHead, q.Data.AsSpan(qk), hd, k.Data.AsSpan(qk), hd, s, pos);
-                for (int i = 0; i < pos; i++)
-                {
-                    var row = s.Slice(i * pos, pos);
-                    for (int j = 0; j <= i; j++) row[j] *= _invScale;
-                    row[(i + 1)..].Fill(float.NegativeInfinity);
-                }
-            }
-        bool scoresHooked = ctx.HasHook(HookNames.AttnScores(_layer));
-        scores = ctx.Apply(HookNames.AttnScores(_layer), scores);
-
-        var pattern = new Tensor((float[])scores.Data.Clone(), batch, _heads, pos, pos);
-        for (int r = 0; r < batch * _heads * pos; r++)
-        {
-            // Unhooked, only keys 0..i are live; a hook on the scores may have unmasked others, so then take the whole row.
-            int valid = scoresHooked ? pos : r % pos + 1;
-            RowOps.SoftmaxPrefix(pattern.Data.AsSpan(r * pos, pos), valid);
-        }
-        pattern = ctx.Apply(HookNames.Pattern(_layer), pattern);
-
-        var z = new Tensor(new float[rows * hd], batch, pos, _heads, _dHead);
-        for (int b = 0; b < batch; b++)
-            for (int h = 0; h < _heads; h++)
-            {
-                int off = b * pos * hd + h * _dHead;
-                gemm.Gemm(false, false, pos, _dHead, pos, pattern.Data.AsSpan((b * _heads + h) * pos * pos, pos * pos), pos,
-                          v.Data.AsSpan(off), hd, z.Data.AsSpan(off), hd);
-            }
+        // Every head's rows of z are written by its pattern·v products, so z needs no zeroing.
+        var z = new Tensor(GC.AllocateUninitializedArray<float>(rows * hd), batch, pos, _heads, _dHead);
+        var products = new HeadProducts(q.Data, k.Data, v.Data, z.Data, pos, _heads, _dHead, _invScale);
+        string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
+        if (ctx.HasHook(scoresName) || ctx.HasHook(patternName))
+            HookedScoresAndPattern(ctx, products, batch, pos);
+        else
+            UnhookedScoresAndPattern(ctx, products, batch, pos);
         z = ctx.Apply(HookNames.Z(_layer), z);
 
         float[] outData;
@@ -92,7 +65,7 @@ internal sealed class Attention
             // Per-head outputs, then their sum: TransformerLens's use_attn_result path.
             var result = new Tensor(new float[rows * _heads * _dModel], batch, pos, _heads, _dModel);
             for (int h = 0; h < _heads; h++)
-                gemm.Gemm(false, false, rows, _dModel, _dHead, z.Data.AsSpan(h * _dHead), hd,
+                Compute.Backend.Gemm(false, false, rows, _dModel, _dHead, z.Data.AsSpan(h * _dHead), hd,
                           _wo.AsSpan(h * _dHead * _dModel), _dModel, result.Data.AsSpan(h * _dModel), _heads * _dModel);
             result = ctx.Apply(resultName, result);
             outData = new float[rows * _dModel];
@@ -109,5 +82,60 @@ internal sealed class Attention
             outData = Linear.Apply(z.Data, rows, hd, _wo, _dModel, _bo);
         }
         return ctx.Apply(HookNames.AttnOut(_layer), new Tensor(outData, batch, pos, _dModel));
+    }
+
+    /// <summary>
+    /// No hook can change scores or pattern, so each head goes through scores, softmax and z in one pass; the
+    /// [batch, head, q, k] tensors exist only when the cache asks for them, else a scratch block per thread serves.
+    /// </summary>
+    private void UnhookedScoresAndPattern(ForwardContext ctx, HeadProducts products, int batch, int pos)
+    {
+        string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
+        int count = batch * _heads, n = products.PatternLength;
+        // Scores are written whole (masked keys −∞); the pattern relies on zeros beyond each query block.
+        var scores = ctx.Wants(scoresName) ? new Tensor(GC.AllocateUninitializedArray<float>(count * n), batch, _heads, pos, pos) : null;
+        var pattern = ctx.Wants(patternName) ? new Tensor(new float[count * n], batch, _heads, pos, pos) : null;
+        HeadProducts.ForEach(count, (gemm, bh) =>
+            products.Fused(gemm, bh, scores is null ? default : scores.Data.AsSpan(bh * n, n), pattern is null ? default : pattern.Data.AsSpan(bh * n, n)));
+        if (scores != null) ctx.Apply(scoresName, scores);
+        if (pattern != null) ctx.Apply(patternName, pattern);
+    }
+
+    /// <summary>A hook reads or replaces scores or pattern: each step runs over all heads, then its hook, then the next.</summary>
+    private void HookedScoresAndPattern(ForwardContext ctx, HeadProducts products, int batch, int pos)
+    {
+        string scoresName = HookNames.AttnScores(_layer), patternName = HookNames.Pattern(_layer);
+        int count = batch * _heads, n = products.PatternLength;
+        bool scoresHooked = ctx.HasHook(scoresName);
+        Tensor pattern;
+        if (ctx.Wants(scoresName))
+        {
+            var scores = new Tensor(new float[count * n], batch, _heads, pos, pos);
+            HeadProducts.ForEach(count, (gemm, bh) => products.Scores(gemm, bh, scores.Data.AsSpan(bh * n, n), fillMasked: true));
+            scores = ctx.Apply(scoresName, scores);
+            pattern = new Tensor((float[])scores.Data.Clone(), batch, _heads, pos, pos);
+            var p = pattern.Data;
+            HeadProducts.ForEach(count, (_, bh) =>
+            {
+                // Unhooked, only keys 0..i are live; a hook on the scores may have unmasked others, so then take the whole row.
+                for (int i = 0; i < pos; i++) RowOps.SoftmaxPrefix(p.AsSpan(bh * n + i * pos, pos), scoresHooked ? pos : i + 1);
+            });
+        }
+        else
+        {
+            pattern = new Tensor(new float[count * n], batch, _heads, pos, pos);
+            var p = pattern.Data;
+            HeadProducts.ForEach(count, (gemm, bh) =>
+            {
+                products.Scores(gemm, bh, p.AsSpan(bh * n, n), fillMasked: false);
+                products.CausalSoftmax(p.AsSpan(bh * n, n));
+            });
+        }
+        bool patternHooked = ctx.HasHook(patternName);
+        pattern = ctx.Apply(patternName, pattern);
+        // A hook may have put weight on masked keys: then z multiplies every key.
+        bool causal = !scoresHooked && !patternHooked;
+        var final = pattern.Data;
+        HeadProducts.ForEach(count, (gemm, bh) => products.Z(gemm, bh, final.AsSpan(bh * n, n), causal));
     }
 }

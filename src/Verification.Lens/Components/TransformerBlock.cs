@@ -43,7 +43,7 @@ internal sealed class TransformerBlock
 
     internal static Tensor Add(Tensor a, Tensor b)
     {
-        var sum = new float[a.Length];
+        var sum = GC.AllocateUninitializedArray<float>(a.Length); // every element is written
         System.Numerics.Tensors.TensorPrimitives.Add(a.Data, b.Data, sum);
         return new Tensor(sum, a.Shape);
     }

@@ -18,6 +18,22 @@ public sealed class ManagedBackend : IComputeBackend
 
     public string Name => "managed";
 
+    public int MaxThreads => _maxDegreeOfParallelism;
+
+    /// <summary>One thread, the same kernel: per-element arithmetic is identical, so results do not change.</summary>
+    public IComputeBackend SingleThreaded
+    {
+        get
+        {
+            if (_maxDegreeOfParallelism == 1) return this;
+            if (_singleThreaded?.ForcePortableKernel != ForcePortableKernel)
+                _singleThreaded = new ManagedBackend(1) { ForcePortableKernel = ForcePortableKernel };
+            return _singleThreaded;
+        }
+    }
+
+    private ManagedBackend? _singleThreaded;
+
     /// <summary>Most threads one Gemm may use; 0 or less means <see cref="Environment.ProcessorCount"/>.</summary>
     public int MaxDegreeOfParallelism
     {

@@ -35,23 +35,41 @@ public static class RowOps
         }
     }
 
-    /// <summary>Softmax over the first <paramref name="valid"/> entries of a row; the rest (masked) become 0.</summary>
+    /// <summary>
+    /// Softmax over the first <paramref name="valid"/> entries of a row; the rest (masked) become 0.
+    /// exp is TensorPrimitives' vectorised float one (about 1 ulp) on x − max ≤ 0; the sum is accumulated in double.
+    /// </summary>
     public static void SoftmaxPrefix(Span<float> row, int valid)
     {
         if (valid <= 0) { row.Clear(); return; }
         var live = row[..valid];
         float max = TensorPrimitives.Max(live);
         if (float.IsNegativeInfinity(max)) { row.Clear(); return; }
+        TensorPrimitives.Subtract(live, max, live);
+        Exp(live);
         double sum = 0;
-        for (int i = 0; i < live.Length; i++)
-        {
-            double e = Math.Exp(live[i] - (double)max);
-            live[i] = (float)e;
-            sum += e;
-        }
-        float inv = (float)(1.0 / sum);
-        TensorPrimitives.Multiply(live, inv, live);
+        foreach (float e in live) sum += e;
+        TensorPrimitives.Multiply(live, (float)(1.0 / sum), live);
         row[valid..].Clear();
+    }
+
+    /// <summary>
+    /// exp in place, every element through the same vector code whatever its position or the span's length (TensorPrimitives
+    /// takes a scalar path for short spans, whose last bit can differ): so a row's weights do not depend on how long a
+    /// prefix of it is taken, and a read-only hook on the scores changes no bit.
+    /// </summary>
+    private static void Exp(Span<float> x)
+    {
+        const int block = 16; // a whole Vector512, or two Vector256
+        int body = x.Length / block * block;
+        if (body > 0) TensorPrimitives.Exp(x[..body], x[..body]);
+        int tail = x.Length - body;
+        if (tail == 0) return;
+        Span<float> t = stackalloc float[block];
+        t.Clear();
+        x[body..].CopyTo(t);
+        TensorPrimitives.Exp(t, t);
+        t[..tail].CopyTo(x[body..]);
     }
 
     /// <summary>log-softmax of a row into dst (double accumulation).</summary>
@@ -64,14 +82,28 @@ public static class RowOps
         for (int i = 0; i < row.Length; i++) dst[i] = (float)(row[i] - lse);
     }
 
-    /// <summary>GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).</summary>
+    /// <summary>
+    /// GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))), in float with TensorPrimitives' vectorised tanh,
+    /// a chunk at a time so the temporaries stay in L1 (the double scalar version cost more than the MLP's products).
+    /// </summary>
     public static void GeluNew(ReadOnlySpan<float> x, Span<float> y)
     {
-        const double c = 0.7978845608028654; // sqrt(2/pi)
-        for (int i = 0; i < x.Length; i++)
+        const float c = 0.7978845608028654f; // sqrt(2/pi)
+        const int chunk = 1024;
+        Span<float> t = stackalloc float[chunk];
+        for (int off = 0; off < x.Length; off += chunk)
         {
-            double v = x[i];
-            y[i] = (float)(0.5 * v * (1.0 + Math.Tanh(c * (v + 0.044715 * v * v * v))));
+            int n = Math.Min(chunk, x.Length - off);
+            var xs = x.Slice(off, n);
+            var ts = t[..n];
+            var ys = y.Slice(off, n);
+            TensorPrimitives.Multiply(xs, xs, ts);          // x²
+            TensorPrimitives.Multiply(ts, 0.044715f, ts);   // 0.044715·x²
+            TensorPrimitives.MultiplyAdd(ts, xs, xs, ts);   // x + 0.044715·x³
+            TensorPrimitives.Multiply(ts, c, ts);
+            TensorPrimitives.Tanh(ts, ts);
+            TensorPrimitives.AddMultiply(ts, 1f, xs, ys);          // (1 + tanh)·x
+            TensorPrimitives.Multiply(ys, 0.5f, ys);
         }
     }
 
