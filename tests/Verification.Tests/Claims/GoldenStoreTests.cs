@@ -98,4 +98,15 @@ public sealed class GoldenStoreTests
         var act = () => store.Compare("G1", "m", Outcome(Verdict.Holds));
         act.Should().Throw<InvalidDataException>().WithMessage("*G1.m.verified.json*not valid JSON*");
     }
+
+    [Fact]
+    public void A_number_with_zero_tolerance_matches_itself_after_the_nine_digit_rounding_of_the_file()
+    {
+        var store = NewStore();
+        double share = 2.0 / 29; // 0.0689655172..., stored as 0.0689655172
+        store.Compare("A4", "m", Outcome(Verdict.Holds, ("share", share, 0)));
+        store.AcceptReceived();
+        store.Compare("A4", "m", Outcome(Verdict.Holds, ("share", share, 0))).Status.Should().Be(GoldenStatus.Match);
+        store.Compare("A4", "m", Outcome(Verdict.Holds, ("share", 3.0 / 29, 0))).Status.Should().Be(GoldenStatus.Mismatch);
+    }
 }
