@@ -32,10 +32,8 @@ public static class AttentionSink
     {
         int layers = model.Config.NLayers, heads = model.Config.NHeads, t = tokens.Length;
         var sums = new double[layers, heads];
-        for (int start = 0; start < tokens.Batch; start += chunk)
+        foreach (var (_, part, cache) in HeadScores.PatternChunks(model, tokens, chunk))
         {
-            var part = tokens.Slice(start, Math.Min(chunk, tokens.Batch - start));
-            var cache = HeadScores.PatternsOnly(model, part);
             for (int l = 0; l < layers; l++)
             {
                 var p = cache.Pattern(l).Data;

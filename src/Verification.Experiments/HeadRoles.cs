@@ -50,10 +50,8 @@ public sealed record HeadRoles(HeadRef Induction, HeadRef PreviousToken, HeadRef
         if (firstQuery < offset || lastQuery >= t || firstQuery > lastQuery)
             throw new ArgumentOutOfRangeException(nameof(firstQuery), $"queries {firstQuery}..{lastQuery} at offset {offset} do not fit {t} positions");
         var sums = new double[layers, heads];
-        for (int start = 0; start < tokens.Batch; start += chunk)
+        foreach (var (_, part, cache) in HeadScores.PatternChunks(model, tokens, chunk))
         {
-            var part = tokens.Slice(start, Math.Min(chunk, tokens.Batch - start));
-            var cache = HeadScores.PatternsOnly(model, part);
             for (int l = 0; l < layers; l++)
             {
                 var p = cache.Pattern(l).Data;

@@ -20,14 +20,9 @@ public static class HeadScores
         if (tokens.Length != 2 * n + 1) throw new ArgumentException($"tokens of length {tokens.Length} are not BOS + 2x{n}");
         int layers = model.Config.NLayers, heads = model.Config.NHeads;
         var sums = new double[layers, heads, 4];
-        // Batches in chunks so memory stays bounded; only the patterns are cached.
-        for (int start = 0; start < tokens.Batch; start += chunk)
-        {
-            var part = tokens.Slice(start, Math.Min(chunk, tokens.Batch - start));
-            var cache = PatternsOnly(model, part);
+        foreach (var (_, _, cache) in PatternChunks(model, tokens, chunk))
             for (int l = 0; l < layers; l++)
                 Accumulate(cache.Pattern(l), n, l, sums);
-        }
         var result = new List<HeadScore>();
         for (int l = 0; l < layers; l++)
             for (int h = 0; h < heads; h++)
@@ -35,6 +30,19 @@ public static class HeadScores
                     sums[l, h, 0] / (tokens.Batch * n), sums[l, h, 1] / (tokens.Batch * 2 * n),
                     sums[l, h, 2] / (tokens.Batch * n), sums[l, h, 3] / (tokens.Batch * 2 * n)));
         return result;
+    }
+
+    /// <summary>
+    /// The batch in chunks of at most <paramref name="chunk"/> sequences with each chunk's attention patterns, so memory stays
+    /// bounded however large the batch (Start is the chunk's first row in <paramref name="tokens"/>).
+    /// </summary>
+    public static IEnumerable<(int Start, Tokens Part, ActivationCache Patterns)> PatternChunks(HookedTransformer model, Tokens tokens, int chunk = 16)
+    {
+        for (int start = 0; start < tokens.Batch; start += chunk)
+        {
+            var part = tokens.Slice(start, Math.Min(chunk, tokens.Batch - start));
+            yield return (start, part, PatternsOnly(model, part));
+        }
     }
 
     /// <summary>Attention patterns of every layer, without computing logits.</summary>

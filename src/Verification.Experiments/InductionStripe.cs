@@ -19,10 +19,8 @@ public static class InductionStripe
         if (tokens.Length != 2 * n + 1) throw new ArgumentException($"tokens of length {tokens.Length} are not BOS + 2x{n}");
         int layers = model.Config.NLayers, heads = model.Config.NHeads, t = tokens.Length;
         var perSequence = new double[layers, heads, tokens.Batch];
-        for (int start = 0; start < tokens.Batch; start += chunk)
+        foreach (var (start, part, cache) in HeadScores.PatternChunks(model, tokens, chunk))
         {
-            var part = tokens.Slice(start, Math.Min(chunk, tokens.Batch - start));
-            var cache = HeadScores.PatternsOnly(model, part);
             for (int l = 0; l < layers; l++)
             {
                 var p = cache.Pattern(l).Data;
