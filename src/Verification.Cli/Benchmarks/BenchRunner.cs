@@ -38,7 +38,8 @@ public static class BenchRunner
                 peer = peer is null ? run : run with { Result = TorchPeer.Best(peer.Result, run.Result) };
             }
             progress("matrix multiply");
-            var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions);
+            // As many samples as a forward mode gets over all rounds, managed and OpenBLAS alternating within each.
+            var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions * s.Rounds);
             var ourLast = model.Forward(clean, new ForwardOptions { LastPositionOnly = true }).Data;
             return new BenchResult
             {
