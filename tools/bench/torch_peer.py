@@ -12,7 +12,7 @@ for name in ('--model', '--tokens', '--corrupt', '--out'):
 ap.add_argument('--batch', type=int, required=True)
 ap.add_argument('--seq', type=int, required=True)
 ap.add_argument('--threads', type=int, default=2)
-ap.add_argument('--reps', type=int, default=5)
+ap.add_argument('--reps', type=int, default=3)
 ap.add_argument('--sweep-reps', type=int, default=1)
 ap.add_argument('--logits')
 args = ap.parse_args()

@@ -54,9 +54,9 @@ public sealed record BenchResult
             },
             ["settings"] = new JsonObject
             {
-                ["batch"] = Settings.Batch, ["seq"] = Settings.Sequence, ["threads"] = Settings.Threads, ["reps"] = Settings.Repetitions,
+                ["batch"] = Settings.Batch, ["seq"] = Settings.Sequence, ["threads"] = Settings.Threads, ["reps"] = Settings.Repetitions, ["rounds"] = Settings.Rounds,
                 ["sweep_reps"] = Settings.SweepRepetitions, ["seed"] = Settings.Seed, ["dtype"] = "float32", ["weights"] = "raw (no weight processing), as the peer",
-                ["timing"] = "one warm-up, then the best of reps",
+                ["timing"] = "rounds of (ours, then the peer); in each, one warm-up then the best of reps; the best over rounds is kept",
             },
         };
         foreach (var (mode, r) in Modes)

@@ -4,7 +4,7 @@ using Verification.Tensors.Backends;
 
 namespace Verification.Cli.Benchmarks;
 
-/// <summary>One benchmark run: our engine in this process on <see cref="BenchSettings.Threads"/> threads, then the PyTorch peer.</summary>
+/// <summary>One benchmark run: rounds of our engine in this process on <see cref="BenchSettings.Threads"/> threads, each followed by the PyTorch peer.</summary>
 public static class BenchRunner
 {
     public static BenchResult Run(BenchSettings s, Action<string> progress)
@@ -17,6 +17,7 @@ public static class BenchRunner
         var clean = BenchTokens.Random(model, s.Batch, s.Sequence, s.Seed);
         var corrupt = BenchTokens.Random(model, s.Batch, s.Sequence, s.Seed + 1);
         double? loadBefore = MachineInfo.LoadAverage();
+        string? peerSkipped = s.PeerPython is null ? "not asked for (--peer none)" : TorchPeer.Unavailable(s.PeerPython);
 
         var previous = Compute.Backend;
         Compute.Backend = new ManagedBackend(s.Threads);
@@ -24,33 +25,57 @@ public static class BenchRunner
         {
             progress("full-cache memory");
             var memory = ForwardBenchmark.FullCacheMemory(model, clean);
-            var modes = new Dictionary<ForwardMode, ForwardBenchmark.ModeResult>();
-            foreach (var mode in ForwardMode.All)
+            Round? ours = null;
+            TorchPeer.Run? peer = null;
+            // Rounds alternate the two engines so that both see the same changes in the machine's load; each keeps its best.
+            for (int round = 1; round <= s.Rounds; round++)
             {
-                progress(mode.Label);
-                modes[mode] = ForwardBenchmark.Time(model, clean, mode, s.Repetitions);
+                var mine = OurRound(model, clean, corrupt, s, step => progress($"round {round}/{s.Rounds}: {step}"));
+                ours = ours is null ? mine : Best(ours, mine);
+                if (peerSkipped != null) continue;
+                progress($"round {round}/{s.Rounds}: PyTorch peer");
+                var run = TorchPeer.Execute(s.PeerPython!, s.ModelDirectory, clean, corrupt, s);
+                peer = peer is null ? run : run with { Result = TorchPeer.Best(peer.Result, run.Result) };
             }
-            progress($"patching sweep ({model.Config.NLayers * model.Config.NHeads} forwards)");
-            var (sweep, resumed) = PatchingSweepBenchmark.Time(model, clean, corrupt, s.SweepRepetitions);
             progress("matrix multiply");
-            var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions);
+            // As many samples as a forward mode gets over all rounds, managed and OpenBLAS alternating within each.
+            var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions * s.Rounds);
             var ourLast = model.Forward(clean, new ForwardOptions { LastPositionOnly = true }).Data;
-
-            var result = new BenchResult
+            return new BenchResult
             {
-                Model = model.Name, Settings = s, Machine = MachineInfo.Current(), LoadBefore = loadBefore,
-                Modes = modes, Memory = memory, Sweep = sweep, SweepResumed = resumed, Gemm = gemm,
+                Model = model.Name, Settings = s, Machine = MachineInfo.Current(), LoadBefore = loadBefore, LoadAfter = MachineInfo.LoadAverage(),
+                Modes = ours!.Modes, Memory = memory, Sweep = ours.Sweep, SweepResumed = ours.Resumed, Gemm = gemm,
+                Peer = peer?.Result, PeerSkipped = peerSkipped,
+                PeerMaxLogitDifference = peer is null ? null : MaxAbsDifference(ourLast, peer.LastLogits),
             };
-            if (s.PeerPython is null) return result with { PeerSkipped = "not asked for (--peer none)", LoadAfter = MachineInfo.LoadAverage() };
-            if (TorchPeer.Unavailable(s.PeerPython) is { } why) return result with { PeerSkipped = why, LoadAfter = MachineInfo.LoadAverage() };
-            progress("PyTorch peer");
-            var peer = TorchPeer.Execute(s.PeerPython, s.ModelDirectory, clean, corrupt, s);
-            return result with { Peer = peer.Result, PeerMaxLogitDifference = MaxAbsDifference(ourLast, peer.LastLogits), LoadAfter = MachineInfo.LoadAverage() };
         }
         finally
         {
             Compute.Backend = previous;
         }
+    }
+
+    private sealed record Round(Dictionary<ForwardMode, ForwardBenchmark.ModeResult> Modes, PatchingSweepBenchmark.Result Sweep, PatchingSweepBenchmark.Result Resumed);
+
+    private static Round OurRound(HookedTransformer model, Tokens clean, Tokens corrupt, BenchSettings s, Action<string> progress)
+    {
+        var modes = new Dictionary<ForwardMode, ForwardBenchmark.ModeResult>();
+        foreach (var mode in ForwardMode.All)
+        {
+            progress(mode.Label);
+            modes[mode] = ForwardBenchmark.Time(model, clean, mode, s.Repetitions);
+        }
+        progress($"patching sweeps ({model.Config.NLayers * model.Config.NHeads} forwards each)");
+        var (sweep, resumed) = PatchingSweepBenchmark.Time(model, clean, corrupt, s.SweepRepetitions);
+        return new Round(modes, sweep, resumed);
+    }
+
+    private static Round Best(Round a, Round b)
+    {
+        var modes = a.Modes.Keys.ToDictionary(m => m, m => a.Modes[m].TokensPerSecond >= b.Modes[m].TokensPerSecond ? a.Modes[m] : b.Modes[m]);
+        return new Round(modes,
+            a.Sweep.ForwardsPerSecond >= b.Sweep.ForwardsPerSecond ? a.Sweep : b.Sweep,
+            a.Resumed.ForwardsPerSecond >= b.Resumed.ForwardsPerSecond ? a.Resumed : b.Resumed);
     }
 
     private static double MaxAbsDifference(float[] ours, float[] theirs)

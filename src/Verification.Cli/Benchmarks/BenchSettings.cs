@@ -9,7 +9,9 @@ public sealed record BenchSettings
     /// <summary>Threads for our kernels, PyTorch and OpenBLAS alike.</summary>
     public int Threads { get; init; } = 2;
     /// <summary>Timed repetitions per forward mode after one warm-up; the best is kept (the machine is shared).</summary>
-    public int Repetitions { get; init; } = 5;
+    public int Repetitions { get; init; } = 3;
+    /// <summary>Rounds of (our engine, then the peer): alternating lets both see the same load; each keeps its best.</summary>
+    public int Rounds { get; init; } = 3;
     /// <summary>Timed repetitions of the whole patching sweep.</summary>
     public int SweepRepetitions { get; init; } = 1;
     /// <summary>Seed of the benchmark's random tokens (SeededRandom).</summary>
@@ -23,6 +25,7 @@ public sealed record BenchSettings
         if (Sequence <= 0) throw new ArgumentException($"--seq must be positive, got {Sequence}");
         if (Threads <= 0) throw new ArgumentException($"--threads must be positive, got {Threads}");
         if (Repetitions <= 0) throw new ArgumentException($"--reps must be positive, got {Repetitions}");
+        if (Rounds <= 0) throw new ArgumentException($"--rounds must be positive, got {Rounds}");
         if (SweepRepetitions <= 0) throw new ArgumentException($"--sweep-reps must be positive, got {SweepRepetitions}");
     }
 }

@@ -63,6 +63,25 @@ public static class TorchPeer
         }
     }
 
+    /// <summary>Per measure, the faster of two peer runs (the rates live under each measure's tokens_per_s or forwards_per_s).</summary>
+    public static JsonObject Best(JsonObject a, JsonObject b)
+    {
+        var best = (JsonObject)a.DeepClone();
+        foreach (var (key, node) in b)
+        {
+            if (node is not JsonObject measure || best[key] is not JsonObject kept) continue;
+            string rate = measure.ContainsKey("tokens_per_s") ? "tokens_per_s" : "forwards_per_s";
+            if (measure[rate] is { } r && kept[rate] is { } k && r.GetValue<double>() > k.GetValue<double>())
+            {
+                var merged = (JsonObject)measure.DeepClone();
+                // Memory is measured once per run and is not a rate: keep the first run's.
+                foreach (var extra in kept.Where(e => !merged.ContainsKey(e.Key)).ToList()) merged[extra.Key] = extra.Value?.DeepClone();
+                best[key] = merged;
+            }
+        }
+        return best;
+    }
+
     private static string? FindScript()
     {
         foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })

@@ -20,18 +20,19 @@ internal static class BenchCommand
         var seq = new Option<int>("--seq") { Description = "Tokens per sequence", DefaultValueFactory = _ => Defaults.Sequence };
         var threads = new Option<int>("--threads") { Description = "Threads for our kernels, PyTorch and OpenBLAS", DefaultValueFactory = _ => Defaults.Threads };
         var reps = new Option<int>("--reps") { Description = "Timed repetitions after a warm-up (best kept)", DefaultValueFactory = _ => Defaults.Repetitions };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds of ours-then-PyTorch (best of all kept)", DefaultValueFactory = _ => Defaults.Rounds };
         var sweepReps = new Option<int>("--sweep-reps") { Description = "Timed repetitions of the patching sweep", DefaultValueFactory = _ => Defaults.SweepRepetitions };
         var peer = new Option<string>("--peer") { Description = "Python with torch for the PyTorch peer, or 'none'", DefaultValueFactory = _ => TorchPeer.DefaultPython };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Benchmark the engine against PyTorch and OpenBLAS on this machine");
-        foreach (var o in new Option[] { model, batch, seq, threads, reps, sweepReps, peer, json }) command.Add(o);
+        foreach (var o in new Option[] { model, batch, seq, threads, reps, rounds, sweepReps, peer, json }) command.Add(o);
         command.SetAction(parse =>
         {
             var settings = new BenchSettings
             {
                 ModelDirectory = ModelDirectory.Resolve(parse.GetValue(model)!),
                 Batch = parse.GetValue(batch), Sequence = parse.GetValue(seq), Threads = parse.GetValue(threads),
-                Repetitions = parse.GetValue(reps), SweepRepetitions = parse.GetValue(sweepReps),
+                Repetitions = parse.GetValue(reps), Rounds = parse.GetValue(rounds), SweepRepetitions = parse.GetValue(sweepReps),
                 PeerPython = parse.GetValue(peer) is "none" or "" ? null : parse.GetValue(peer),
             };
             var result = BenchRunner.Run(settings, step => console.Error.WriteLine($"bench: {step}"));

@@ -58,7 +58,7 @@ public class BenchCommandTests : IDisposable
     private JsonDocument Bench(string model, string peer)
     {
         var json = Path.Combine(_tmp, model + ".json");
-        var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture(model), "--batch", "4", "--seq", "16", "--reps", "1", "--peer", peer, "--json", json);
+        var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture(model), "--batch", "4", "--seq", "16", "--reps", "1", "--rounds", "2", "--peer", peer, "--json", json);
         r.ExitCode.Should().Be(0, r.Error);
         r.Out.Should().Contain("ours / PyTorch").And.Contain("managed / OpenBLAS");
         return JsonDocument.Parse(File.ReadAllText(json));
