@@ -49,20 +49,31 @@ public static class ActivationPatching
             CacheFilter = n => (heads && n.EndsWith("attn.hook_z", StringComparison.Ordinal)) || (positions && n.EndsWith("hook_resid_pre", StringComparison.Ordinal)),
         });
         double clean = MeanDiff(cleanLogits.Data, vocab, task);
-        double corrupted = MeanDiff(LogitDifference.LastLogits(model, task.Corrupted), vocab, task);
-        double Normalised(Hook hook) => (MeanDiff(LogitDifference.LastLogits(model, task.Corrupted, new[] { hook }), vocab, task) - corrupted) / (clean - corrupted);
+        // The corrupted run's residual stream before each block: a patch in layer l changes nothing before it, so each
+        // patched forward resumes there (TransformerLens's start_at_layer) instead of recomputing the earlier layers.
+        var (corruptedLogits, corruptedCache) = model.Run(task.Corrupted, new ForwardOptions
+        {
+            LastPositionOnly = true,
+            CacheFilter = n => n.EndsWith("hook_resid_pre", StringComparison.Ordinal),
+        });
+        double corrupted = MeanDiff(corruptedLogits.Data, vocab, task);
+        double Normalised(int layer, Hook hook)
+        {
+            var logits = model.RunFrom(layer, corruptedCache!.ResidPre(layer), new ForwardOptions { Hooks = new[] { hook }, LastPositionOnly = true }).Output;
+            return (MeanDiff(logits.Data, vocab, task) - corrupted) / (clean - corrupted);
+        }
 
         var headMap = new double[layers, nHeads];
         for (int l = 0; l < layers && heads; l++)
             for (int h = 0; h < nHeads; h++)
-                headMap[l, h] = Normalised(Patch.Head(HookNames.Z(l), h, cache!.Z(l)));
+                headMap[l, h] = Normalised(l, Patch.Head(HookNames.Z(l), h, cache!.Z(l)));
         double[,]? posMap = null;
         if (positions)
         {
             posMap = new double[layers, t];
             for (int l = 0; l < layers; l++)
                 for (int p = 0; p < t; p++)
-                    posMap[l, p] = Normalised(Patch.Position(HookNames.ResidPre(l), p, cache!.ResidPre(l)));
+                    posMap[l, p] = Normalised(l, Patch.Position(HookNames.ResidPre(l), p, cache!.ResidPre(l)));
         }
         return new PatchingMaps(clean, corrupted, headMap, posMap);
     }
