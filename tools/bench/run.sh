@@ -10,5 +10,11 @@ echo "machine: $(nproc) processors, $(grep -m1 'model name' /proc/cpuinfo | cut 
 for dir in fixtures/*/; do
   [ -f "$dir/config.json" ] || continue
   name=$(basename "$dir")
-  dotnet src/Verification.Cli/bin/Release/net10.0/verification.dll bench --model "$dir" --json "out/bench/$name.json" "$@"
+  # 256 tokens, or the model's whole context when it is shorter (attn-only-2l-induction has n_ctx 128); --seq overrides
+  seq=()
+  if [[ " $* " != *" --seq "* ]]; then
+    ctx=$(grep -oE '"(n_ctx|n_positions)": *[0-9]+' "$dir/config.json" | head -1 | grep -oE '[0-9]+$' || echo 256)
+    seq=(--seq $(( ctx < 256 ? ctx : 256 )))
+  fi
+  dotnet src/Verification.Cli/bin/Release/net10.0/verification.dll bench --model "$dir" --json "out/bench/$name.json" "${seq[@]}" "$@"
 done
