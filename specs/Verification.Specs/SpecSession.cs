@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Verification.Claims.Framework;
 using Verification.Claims.Golden;
 using Verification.Cli.Claims;
@@ -12,7 +11,6 @@ namespace Verification.Specs;
 public static class SpecSession
 {
     private static readonly Lazy<IReadOnlyList<ModelTarget>> LazyTargets = new(() => ClaimTargets.Discover());
-    private static readonly ConcurrentDictionary<(string, string), ClaimResult> Results = new();
 
     public static IReadOnlyList<ModelTarget> Targets => LazyTargets.Value;
 
@@ -25,9 +23,5 @@ public static class SpecSession
     private static readonly ClaimRunner Runner = new(Golden, new ClaimRunContext(Size, ClaimRunContext.DefaultSeed));
 
     public static ClaimResult Run(string claim, string model) =>
-        Results.GetOrAdd((claim, model), key =>
-        {
-            var target = Targets.Single(t => t.Name == key.Item2);
-            return Runner.Run(ClaimCatalog.Get(key.Item1), target);
-        });
+        Runner.Run(ClaimCatalog.Get(claim), Targets.Single(t => t.Name == model));
 }

@@ -34,8 +34,10 @@ public sealed record HeadRoles(HeadRef Induction, HeadRef PreviousToken, HeadRef
         if (model.Config.NLayers < 2) throw new ArgumentException($"model '{model.Name}' has one layer: no induction head can form");
         var protocol = RepeatedRandomTokens.DefaultFor(model, batch, 25, seed);
         var tokens = RepeatedRandomTokens.Generate(protocol);
-        var scores = HeadScores.Compute(model, tokens, protocol.Length);
-        var offsetTwo = MeanAttentionAtOffset(model, tokens, offset: 2, firstQuery: 3, lastQuery: protocol.Length);
+        // One forward over the probe serves both measurements.
+        var chunks = HeadScores.PatternChunks(model, tokens).ToList();
+        var scores = HeadScores.FromChunks(model, tokens, protocol.Length, chunks);
+        var offsetTwo = MeanAttentionAtOffset(model, tokens, offset: 2, firstQuery: 3, lastQuery: protocol.Length, chunks);
 
         var induction = scores.Where(s => s.Layer > 0).MaxBy(s => s.Induction)!;
         var prev = scores.Where(s => s.Layer == 0).MaxBy(s => s.PreviousToken)!;
@@ -44,13 +46,14 @@ public sealed record HeadRoles(HeadRef Induction, HeadRef PreviousToken, HeadRef
     }
 
     /// <summary>Per [layer, head]: mean of pattern[q, q − offset] over queries firstQuery..lastQuery and the batch.</summary>
-    public static double[,] MeanAttentionAtOffset(HookedTransformer model, Tokens tokens, int offset, int firstQuery, int lastQuery, int chunk = 16)
+    private static double[,] MeanAttentionAtOffset(HookedTransformer model, Tokens tokens, int offset, int firstQuery, int lastQuery,
+        IEnumerable<(int Start, Tokens Part, ActivationCache Patterns)> chunks)
     {
         int layers = model.Config.NLayers, heads = model.Config.NHeads, t = tokens.Length;
         if (firstQuery < offset || lastQuery >= t || firstQuery > lastQuery)
             throw new ArgumentOutOfRangeException(nameof(firstQuery), $"queries {firstQuery}..{lastQuery} at offset {offset} do not fit {t} positions");
         var sums = new double[layers, heads];
-        foreach (var (_, part, cache) in HeadScores.PatternChunks(model, tokens, chunk))
+        foreach (var (_, part, cache) in chunks)
         {
             for (int l = 0; l < layers; l++)
             {

@@ -15,12 +15,17 @@ public sealed record HeadScore(int Layer, int Head, double Induction, double Pre
 /// </summary>
 public static class HeadScores
 {
-    public static IReadOnlyList<HeadScore> Compute(HookedTransformer model, Tokens tokens, int n, int chunk = 16)
+    public static IReadOnlyList<HeadScore> Compute(HookedTransformer model, Tokens tokens, int n, int chunk = 16) =>
+        FromChunks(model, tokens, n, PatternChunks(model, tokens, chunk));
+
+    /// <summary>The scores from patterns already computed for <paramref name="tokens"/> (see <see cref="PatternChunks"/>).</summary>
+    public static IReadOnlyList<HeadScore> FromChunks(HookedTransformer model, Tokens tokens, int n,
+        IEnumerable<(int Start, Tokens Part, ActivationCache Patterns)> chunks)
     {
         if (tokens.Length != 2 * n + 1) throw new ArgumentException($"tokens of length {tokens.Length} are not BOS + 2x{n}");
         int layers = model.Config.NLayers, heads = model.Config.NHeads;
         var sums = new double[layers, heads, 4];
-        foreach (var (_, _, cache) in PatternChunks(model, tokens, chunk))
+        foreach (var (_, _, cache) in chunks)
             for (int l = 0; l < layers; l++)
                 Accumulate(cache.Pattern(l), n, l, sums);
         var result = new List<HeadScore>();

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A1: under activation patching of the A6 sequences, the induction head is the head that matters most at every length 2-5.</summary>
-public sealed class A1InductionHeadPatching : ClaimSpec
+public sealed class A1InductionHeadPatching : DecoderClaimSpec
 {
     public override ClaimDefinition Definition { get; } = new()
     {
@@ -18,9 +18,6 @@ public sealed class A1InductionHeadPatching : ClaimSpec
                "with the largest effect in the induction layer is an induction head (induction score ≥ 0.4 on repeated random tokens; a " +
                "model may have several, which then share the work).",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A2: averaged over random sequences, the previous-token head attends mostly one back, a little to itself, two back and BOS.</summary>
-public sealed class A2PreviousTokenHead : ClaimSpec
+public sealed class A2PreviousTokenHead : DecoderClaimSpec
 {
     public const double ALittle = 0.01;
 
@@ -20,9 +20,6 @@ public sealed class A2PreviousTokenHead : ClaimSpec
         Rule = $"The head's attention by offset peaks at offset 1 (more than any other offset and than BOS), and offsets 0, 2 and BOS each get at " +
                $"least {ALittle}. Head: L0H3 on attn-only-2l, else the previous-token head HeadRoles detects.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

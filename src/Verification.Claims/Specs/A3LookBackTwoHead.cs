@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A3: averaged over random sequences, the look-back-two head spreads attention over the previous 4-5 tokens, peaking two back.</summary>
-public sealed class A3LookBackTwoHead : ClaimSpec
+public sealed class A3LookBackTwoHead : DecoderClaimSpec
 {
     public const double Each = 0.02, Together = 0.5;
 
@@ -19,9 +19,6 @@ public sealed class A3LookBackTwoHead : ClaimSpec
         Rule = $"The head's attention by offset peaks at offset 2 (more than any other offset and than BOS), each of offsets 1..4 gets at least {Each}, " +
                $"and offsets 1..4 together at least {Together}. Head: L0H0 on attn-only-2l, else the look-back-two head HeadRoles detects.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

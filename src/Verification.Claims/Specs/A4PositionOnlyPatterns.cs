@@ -5,7 +5,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A4: on positional embeddings alone, the previous-token head attends one back and the look-back-two head two back (also one and three).</summary>
-public sealed class A4PositionOnlyPatterns : ClaimSpec
+public sealed class A4PositionOnlyPatterns : DecoderClaimSpec
 {
     public const double Strong = 0.3, Also = 0.05, MostQueries = 0.8;
     private const int MaxOffset = 3;
@@ -22,9 +22,6 @@ public sealed class A4PositionOnlyPatterns : ClaimSpec
                $"≥ {MostQueries:P0} of queries q ≥ 3, its mean attention two back (q ≥ {MaxOffset + 1}) ≥ {Strong}, and one and three back each ≥ {Also}. " +
                "Heads: L0H3 and L0H0 on attn-only-2l, else the ones HeadRoles detects.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with learned positional embeddings" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A5: in … [A][X][B] … [C][X][D] … [A][X] the model predicts B over D, in either order of the two triplets.</summary>
-public sealed class A5Triplets : ClaimSpec
+public sealed class A5Triplets : DecoderClaimSpec
 {
     private const ulong SeedOffset = 500;
     private const int Filler = 5;
@@ -25,9 +25,6 @@ public sealed class A5Triplets : ClaimSpec
         Rule = $"Mean P(B) > mean P(D) in both orders, and the reversed order's P(B) within {SimilarWithin} of the forward one's (similar). " +
                $"On attn-only-2l also P(B) and P(D) within 3 s.e. + {Slack} of 0.0649 and 0.0132.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

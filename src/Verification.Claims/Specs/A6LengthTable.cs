@@ -5,7 +5,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A6: on [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk the model prefers B over D for pattern lengths 2-5, not 6.</summary>
-public sealed class A6LengthTable : ClaimSpec
+public sealed class A6LengthTable : DecoderClaimSpec
 {
     private static readonly (int Length, double PB, double PD, double Diff)[] Table =
     {
@@ -29,9 +29,6 @@ public sealed class A6LengthTable : ClaimSpec
         Rule = "Mean logit diff B − D > 0 at lengths 2-5 and ≤ 0 at length 6. On attn-only-2l also every P(B), P(D) lies within " +
                $"3 s.e. + {ProbabilitySlack} and every mean logit diff within 3 s.e. + {LogitSlack} of the published table.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

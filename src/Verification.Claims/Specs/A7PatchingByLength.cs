@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A7: patching each head from the A6 sequence into its corrupted copy: the induction head matters at every length, the layer-0 helpers shift with length.</summary>
-public sealed class A7PatchingByLength : ClaimSpec
+public sealed class A7PatchingByLength : DecoderClaimSpec
 {
     public const double High = 0.5, Matters = 0.1;
     public static readonly int[] Lengths = { 2, 3, 4, 5 };
@@ -22,9 +22,6 @@ public sealed class A7PatchingByLength : ClaimSpec
                $"at length 3 the previous-token and look-back-two heads each ≥ {Matters}; at lengths 4 and 5 the look-back-two head is the top layer-0 head. " +
                "Heads: L1H6, L0H3, L0H0 on attn-only-2l, else the roles HeadRoles detects.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     /// <summary>CI and full batch sizes of the per-length patching (shared with A1, which reads the same maps).</summary>
     public static int Batch(ClaimRunContext context) => context.Pick(ci: 32, full: 1000);

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>A8: on a sequence whose last two tokens never occur in that order, the model still prefers B over X2.</summary>
-public sealed class A8OrderInsensitivity : ClaimSpec
+public sealed class A8OrderInsensitivity : DecoderClaimSpec
 {
     private const ulong SeedOffset = 800;
     private const double Published = 5.61, Slack = 1.0;
@@ -21,9 +21,6 @@ public sealed class A8OrderInsensitivity : ClaimSpec
         Rule = $"Mean logit diff B − X2 > 0. On attn-only-2l also within 3 s.e. + {Slack} of 5.61 (the slack because the document gives one sequence, " +
                "we average random ones).",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

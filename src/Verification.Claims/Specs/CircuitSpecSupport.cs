@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Verification.Claims.Framework;
 using Verification.Experiments;
 using Verification.Lens;
@@ -30,9 +29,6 @@ internal sealed record CompositionHeads(HeadRef Induction, HeadRef PreviousToken
 
     public static HeadRoles Roles(HookedTransformer model, ulong seed) => SharedRuns.Roles(model, seed);
 
-    /// <summary>Circuit claims need a decoder-only model with at least two layers.</summary>
-    public static string? CannotApply(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer (the engine does not run T5)" : null;
 }
 
 /// <summary>Token strings for reports: the tokenizer's text for an id, or the id alone.</summary>

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>G1: on repeated random tokens, some heads are induction heads (diagonal score ≥ 0.4); GPT-2 small's are 5.1, 5.5, 6.9, 7.2, 7.10.</summary>
-public sealed class G1InductionMap : ClaimSpec
+public sealed class G1InductionMap : DecoderClaimSpec
 {
     public const double Threshold = 0.4;
     private static readonly (int Layer, int Head)[] PublishedHeads = { (5, 1), (5, 5), (6, 9), (7, 2), (7, 10) };
@@ -26,9 +26,6 @@ public sealed class G1InductionMap : ClaimSpec
         Rule = "gpt2-small: every published head scores ≥ 0.4. Any other model: at least one head after layer 0 scores ≥ 0.4 " +
                "(an induction head exists); which heads they are is reported and gated by the golden numbers.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

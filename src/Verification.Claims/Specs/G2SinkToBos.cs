@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>G2: on natural text without repeats, the induction heads put most of their attention on BOS (an attention sink).</summary>
-public sealed class G2SinkToBos : ClaimSpec
+public sealed class G2SinkToBos : DecoderClaimSpec
 {
     public const double Most = 0.5;
 
@@ -19,9 +19,6 @@ public sealed class G2SinkToBos : ClaimSpec
         Rule = $"Every induction head's attention to position 0, averaged over query positions 1..T−1 and the windows, is > {Most}. Heads: gpt2-small's " +
                $"5.1, 5.5, 6.9, 7.2, 7.10; elsewhere the heads scoring ≥ {G1InductionMap.Threshold} on repeated random tokens, else the detected induction head.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

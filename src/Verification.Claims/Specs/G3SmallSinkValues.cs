@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>G3: the induction heads' value vectors at the sink position (BOS) are much smaller than at other positions.</summary>
-public sealed class G3SmallSinkValues : ClaimSpec
+public sealed class G3SmallSinkValues : DecoderClaimSpec
 {
     public const double MuchSmaller = 0.5;
 
@@ -18,9 +18,6 @@ public sealed class G3SmallSinkValues : ClaimSpec
         Rule = $"For every induction head (as G2 selects them), the mean norm of hook_v at position 0 is < {MuchSmaller} × the mean norm at positions 1..T−1 " +
                "on the G2 text windows.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) =>
-        target.Family == "t5" ? "needs a decoder-only transformer with a BOS token" : null;
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>I1: the induction head's keys read what the previous-token head wrote: their K-composition score is the largest into the induction head.</summary>
-public sealed class I1KComposition : ClaimSpec
+public sealed class I1KComposition : DecoderClaimSpec
 {
     public override ClaimDefinition Definition { get; } = new()
     {
@@ -20,8 +20,6 @@ public sealed class I1KComposition : ClaimSpec
                "heads' inputs (their norms and roles differ), so they are reported, not compared. Holds when the previous-token head has the " +
                "largest K-composition score. attn-only-2l: L0H3 → L1H6; other models: the detected heads.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>I2: the induction head's full OV circuit copies: for most tokens the logit it adds most is the token's own.</summary>
-public sealed class I2CopyingOvCircuit : ClaimSpec
+public sealed class I2CopyingOvCircuit : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x1200;
     public const int AllRowsUpTo = 5000;
@@ -24,8 +24,6 @@ public sealed class I2CopyingOvCircuit : ClaimSpec
                "The other heads of the induction head's layer are reported as a baseline, and the positive eigenvalue share Σλ/Σ|λ| of the " +
                "circuit beside it (reported, not judged).",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

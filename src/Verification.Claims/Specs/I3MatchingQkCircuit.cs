@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>I3: the induction head's QK circuit, reading keys through the previous-token head, matches a token to the position after its earlier copy.</summary>
-public sealed class I3MatchingQkCircuit : ClaimSpec
+public sealed class I3MatchingQkCircuit : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x1300;
 
@@ -21,8 +21,6 @@ public sealed class I3MatchingQkCircuit : ClaimSpec
                "document gives no value). The key-side direction (for each key, the best query) and the same circuit through the other heads " +
                "of the previous-token head's layer are reported as comparisons.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

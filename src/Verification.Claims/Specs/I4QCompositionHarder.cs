@@ -8,7 +8,7 @@ namespace Verification.Claims.Specs;
 /// I4: a shortformer (positions only in queries and keys) cannot build induction heads by Q-composition of positional
 /// information. The engine has no shortformer and none was trained, so this spec checks the claim's two measurable premises.
 /// </summary>
-public sealed class I4QCompositionHarder : ClaimSpec
+public sealed class I4QCompositionHarder : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x1400;
     public const double FloorMultiple = 3;
@@ -28,8 +28,6 @@ public sealed class I4QCompositionHarder : ClaimSpec
                "values from token embeddings alone), the layer-0 previous-token head's output has a positional share (R² of position, positions 2..T−1) " +
                $"of at most {FloorMultiple}× the noise floor (what position-free outputs give). The model's own share is reported beside it. Holds when both hold.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

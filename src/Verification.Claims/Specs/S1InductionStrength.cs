@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>S1: after …A B…A the model raises B's log-odds compared with the same tokens shuffled: induction strength is positive on average.</summary>
-public sealed class S1InductionStrength : ClaimSpec
+public sealed class S1InductionStrength : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x5100;
     private const int CiReference = 512;
@@ -20,8 +20,6 @@ public sealed class S1InductionStrength : ClaimSpec
         Rule = "Any model (the document gives the sign, not a value): the mean strength over the sequences is positive by more than " +
                "3 standard errors.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -5,7 +5,7 @@ using Verification.Lens;
 namespace Verification.Claims.Specs;
 
 /// <summary>S2: how strongly induction works depends on the token: per-token A power and B power spread widely.</summary>
-public sealed class S2TokenPowers : ClaimSpec
+public sealed class S2TokenPowers : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x5200;
     private const int CiReferenceTokens = 32;
@@ -30,8 +30,6 @@ public sealed class S2TokenPowers : ClaimSpec
                $"standard deviation of the per-token means across tokens is at least {SpreadThreshold}× the root-mean-square of their standard " +
                "errors (the spread pure noise would give). The \" Fab\"/\"ien\" example runs on attn-only-2l only (it needs that tokenizer) and is reported, not judged.",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -4,7 +4,7 @@ using Verification.Experiments;
 namespace Verification.Claims.Specs;
 
 /// <summary>S3: induction also raises the tokens nearest to B in unembedding space, about half-way between B and random tokens.</summary>
-public sealed class S3NearBTokens : ClaimSpec
+public sealed class S3NearBTokens : DecoderClaimSpec
 {
     private const ulong SeedOffset = 0x5300;
     private const int CiReference = 512;
@@ -28,8 +28,6 @@ public sealed class S3NearBTokens : ClaimSpec
                "strength(B) − strength(B*) are both positive by more than 3 s.e. of the paired per-sequence differences (B* lies strictly between R and B). " +
                $"attn-only-2l also: the fraction (B* − R)/(B − R) lies in [{PublishedLow}, {PublishedHigh}] (\"about half-way\").",
     };
-
-    public override string? CannotApplyTo(ModelTarget target) => CompositionHeads.CannotApply(target);
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
     {

@@ -119,6 +119,9 @@ internal static class RunCommand
 
     private static string Shorten(string s, int n) => s.Length <= n ? s : s[..(n - 1)] + "…";
 
-    private static string MachineDescription() =>
-        $"{Environment.ProcessorCount} cores, {Environment.OSVersion.Platform} {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture}, .NET {Environment.Version}";
+    private static string MachineDescription()
+    {
+        var m = Benchmarks.MachineInfo.Current();
+        return $"{m.Cpu}, {m.Processors} processors, {m.Os}, {m.Runtime}";
+    }
 }
