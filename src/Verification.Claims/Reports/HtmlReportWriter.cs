@@ -14,7 +14,7 @@ public static class HtmlReportWriter
           .Append("body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1200px;color:#222;padding:0 1em}")
           .Append("table{border-collapse:collapse;margin:.5em 0 1.2em}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;vertical-align:top}")
           .Append("th{background:#f3f3f3}.holds{background:#e5f5e0}.fails{background:#fde0dd}.not-run{background:#eee;color:#555}")
-          .Append(".REGRESSED{background:#d62728;color:#fff;font-weight:bold}figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}")
+          .Append(".REGRESSED{background:#d62728;color:#fff;font-weight:bold}.missing{background:#fff3cd}figure{display:inline-block;margin:.5em 1em .5em 0;vertical-align:top}")
           .Append("figcaption{font-size:12px;color:#555;max-width:560px}section{border-top:2px solid #ddd;margin-top:1.5em}h3{margin-bottom:.3em}.kind{font-weight:normal;color:#555}")
           .Append("</style></head><body>");
         sb.Append("<h1>Claim report</h1>");
@@ -88,7 +88,8 @@ public static class HtmlReportWriter
                 string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
                 sb.Append($"<h3>{claim.Id} on {E(r.Model)} <small class='kind'>({E(report.ColumnNote(r.Model))})</small>: <span class='{verdict}'>{verdict}</span></h3><p>{E(r.Outcome.Reason)}</p>");
                 if (r.Outcome.Protocol.Length > 0) sb.Append($"<p><small>Protocol: {E(r.Outcome.Protocol)}</small></p>");
-                foreach (var d in r.GoldenDifferences) sb.Append($"<p class='REGRESSED'>golden: {E(d)}</p>");
+                foreach (var d in r.GoldenDifferences) sb.Append($"<p class='{(r.Regressed ? "REGRESSED" : "missing")}'>golden: {E(d)}</p>");
+                if (r.GoldenNote != null) sb.Append($"<p class='missing'>golden: {E(r.GoldenNote)}</p>");
                 foreach (var t in r.Outcome.Figures.OfType<TableFigure>())
                 {
                     sb.Append($"<table><caption>{E(t.Title)}</caption><tr>{string.Concat(t.Columns.Select(c => $"<th>{E(c)}</th>"))}</tr>");

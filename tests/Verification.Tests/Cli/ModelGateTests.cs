@@ -80,19 +80,59 @@ public sealed class ModelGateTests
     }
 
     [Fact]
-    public void A_published_model_asked_for_without_weights_exits_3()
+    public void A_published_model_or_repository_asked_for_without_weights_exits_3()
     {
         var s = Scratch();
         var hf = Directory.CreateTempSubdirectory("hf-empty-").FullName;
-        var before = Environment.GetEnvironmentVariable("HF_HOME");
+        var before = (Environment.GetEnvironmentVariable("HF_HOME"), Environment.GetEnvironmentVariable("HF_HUB_OFFLINE"));
         Environment.SetEnvironmentVariable("HF_HOME", hf);
+        Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", "1");
         try
         {
             var r = Run(s, "--model", "gpt2-small", "--claim", "G1");
             r.ExitCode.Should().Be(3, r.Error);
             r.Error.Should().Contain("could not run: gpt2-small").And.Contain("verification models pull gpt2-small");
+
+            var repo = Run(s, "--model", "some-org/some-model", "--claim", "G1");
+            repo.ExitCode.Should().Be(3, repo.Error);
+            repo.Error.Should().Contain("could not run: some-org--some-model");
+
+            var pull = CliRunner.Run("models", "pull", "gpt2-small");
+            pull.ExitCode.Should().Be(3, "a hub that cannot be reached is 'could not run', not a regression: " + pull.Out);
         }
-        finally { Environment.SetEnvironmentVariable("HF_HOME", before); }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HF_HOME", before.Item1);
+            Environment.SetEnvironmentVariable("HF_HUB_OFFLINE", before.Item2);
+        }
+    }
+
+    [Fact]
+    public void A_stand_in_runs_in_published_form_under_the_published_name()
+    {
+        var s = Scratch();
+        var model = CopyModel("attn-only-2l-induction", Path.Combine(s, "candidate"));
+
+        var r = Run(s, "--model", model, "--as", "attn-only-2l", "--claim", "A1");
+
+        r.ExitCode.Should().Be(4, r.Error);
+        var result = Results(s).Single();
+        result["model"]!.GetValue<string>().Should().Be("attn-only-2l");
+        result["model_kind"]!.GetValue<string>().Should().Be("stand-in");
+        result["reason"]!.GetValue<string>().Should().Contain("L1H6", "published form judges the document's head");
+        File.ReadAllText(Path.Combine(s, "out", "report.html")).Should().Contain("stand-in (--as) &#183; published form");
+    }
+
+    [Fact]
+    public void A_users_golden_numbers_never_default_into_the_tools_checkout()
+    {
+        // The tests run inside the checkout, so ./golden here is the tool's own: a user's model must name --golden.
+        var s = Scratch();
+        var model = CopyModel("attn-only-2l-mini", Path.Combine(s, "model"));
+        var r = CliRunner.Run("run", "--model", model, "--claim", "G1", "--out", Path.Combine(s, "out"));
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("inside the tool's checkout").And.Contain("--golden");
+        Directory.GetFiles(Path.Combine(RepoPaths.Root, "golden"), "*.model.*").Should().BeEmpty();
     }
 
     [Fact]
