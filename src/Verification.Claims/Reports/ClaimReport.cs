@@ -37,6 +37,10 @@ public sealed record ClaimReport(IReadOnlyList<ClaimResult> Results, RunSize Siz
             return (m, reason);
         }).ToList();
 
+    /// <summary>The summary's rows: claims that ran on at least one model (the others are listed once, with why, below it).</summary>
+    public IReadOnlyList<ClaimDefinition> RanClaims =>
+        Claims.Where(c => Results.Any(r => r.Claim.Id == c.Id && (r.Outcome.Verdict != Verdict.NotRun || r.Regressed))).ToList();
+
     /// <summary>What a model's column is: which model, and which form its claims ran in.</summary>
     public TargetKind KindOf(string model) => Results.First(r => r.Model == model).ModelKind;
 

@@ -29,7 +29,7 @@ public static class HtmlReportWriter
         sb.Append("<h2>Summary</h2><table id='summary'><tr><th>claim</th>");
         foreach (var m in ran) sb.Append($"<th>{E(m)}<br><small class='kind'>{E(report.ColumnNote(m))}</small></th>");
         sb.Append("</tr>");
-        foreach (var c in report.Claims)
+        foreach (var c in report.RanClaims)
         {
             sb.Append($"<tr><td><a href='#{c.Id}'>{c.Id}</a> {E(c.Title)}</td>");
             foreach (var m in ran)

@@ -18,7 +18,7 @@ public static class MarkdownReportWriter
         var ran = report.RanModels;
         sb.AppendLine("| claim | " + string.Join(" | ", ran.Select(m => $"{m} ({report.ColumnNote(m)})")) + " |");
         sb.AppendLine("|---|" + string.Concat(ran.Select(_ => "---|")));
-        foreach (var c in report.Claims)
+        foreach (var c in report.RanClaims)
             sb.AppendLine($"| {c.Id} {Esc(c.Title)} | " + string.Join(" | ", ran.Select(m => report.Find(c.Id, m) is { } r
                 ? ClaimReport.CellText(r) + (r.Regressed ? " **REGRESSED**" : "") : "")) + " |");
         sb.AppendLine();
