@@ -40,8 +40,10 @@ public sealed class ClaimTestCase : XunitTestCase
         _skip = skip;
     }
 
+    // The skip reason is part of the name: `dotnet test` prints skipped tests' names, not their reasons, at every verbosity
+    // below "detailed", and a skip has to say why where it is read.
     protected override string GetDisplayName(IAttributeInfo factAttribute, string displayName) =>
-        $"{TestMethodArguments[0]} on {TestMethodArguments[1]}";
+        $"{TestMethodArguments[0]} on {TestMethodArguments[1]}" + (_skip is { } why ? $" ({why})" : "");
 
     protected override string? GetSkipReason(IAttributeInfo factAttribute) => _skip;
 

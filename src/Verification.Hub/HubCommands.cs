@@ -26,7 +26,7 @@ public static class HubCommands
 
     /// <summary>
     /// Pulls a registry model (NAME) or a repository (ORG/REPO), optionally at <paramref name="revision"/> (or NAME@REV).
-    /// Writes a summary (or "error: ..." on one line) to <paramref name="output"/>; returns 0 on success, 1 on failure.
+    /// Writes a summary (or "error: ..." on one line) to <paramref name="output"/>; returns 0 on success, 2 when the request is wrong (unknown model, no such repository), 3 when it could not be fetched (network, disk, cache).
     /// Settings from the environment.
     /// </summary>
     public static Task<int> Pull(string nameOrRepo, string? revision, TextWriter output,
@@ -52,7 +52,7 @@ public static class HubCommands
         catch (HubException e)
         {
             output.WriteLine($"error: {e.Message}");
-            return 1;
+            return e.BadInput ? 2 : 3;
         }
     }
 }

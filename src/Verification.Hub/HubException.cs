@@ -6,7 +6,10 @@ namespace Verification.Hub;
 /// </summary>
 public sealed class HubException : Exception
 {
-    public HubException(string message, Exception? inner = null) : base(OneLine(message), inner) { }
+    public HubException(string message, Exception? inner = null, bool badInput = false) : base(OneLine(message), inner) { BadInput = badInput; }
+
+    /// <summary>The request itself is wrong (unknown name, invalid id, no such repository): exit code 2, not "could not run".</summary>
+    public bool BadInput { get; }
 
     private static string OneLine(string message) => message.Replace("\r", " ").Replace("\n", " ");
 }

@@ -38,7 +38,7 @@ public static class ModelRegistry
 
     /// <summary>The entry with this name, or a <see cref="HubException"/> listing the known names.</summary>
     public static ModelEntry Get(string name) =>
-        Find(name) ?? throw new HubException($"unknown model '{name}' (known: {string.Join(", ", All.Select(e => e.Name))}; or give ORG/REPO)");
+        Find(name) ?? throw new HubException($"unknown model '{name}' (known: {string.Join(", ", All.Select(e => e.Name))}; or give ORG/REPO)", badInput: true);
 
     /// <summary>The entry whose repository is <paramref name="repo"/>, or null.</summary>
     public static ModelEntry? FindByRepo(string repo) =>

@@ -89,7 +89,7 @@ public static class ModelResolver
         if (ModelRegistry.Find(name) is { } entry) return new ModelTarget(entry.Name, entry.Repo, revision, entry);
         if (name.Contains('/') && RepoId.IsValidRepo(name))
             return new ModelTarget(name, name, revision, ModelRegistry.FindByRepo(name));
-        throw new HubException($"'{nameOrRepo}' is neither a directory nor a known model (known: {string.Join(", ", ModelRegistry.All.Select(e => e.Name))}; or give ORG/REPO)");
+        throw new HubException($"'{nameOrRepo}' is neither a directory nor a known model (known: {string.Join(", ", ModelRegistry.All.Select(e => e.Name))}; or give ORG/REPO)", badInput: true);
     }
 
     // Registry entries list their files (pinned ones with their checksum); a bare repository has the files its pull recorded.

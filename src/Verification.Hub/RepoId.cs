@@ -17,7 +17,7 @@ internal static partial class RepoId
 
     public static void RequireRepo(string repo)
     {
-        if (!IsValidRepo(repo)) throw new HubException($"invalid repository id '{repo}' (expected ORG/NAME or NAME)");
+        if (!IsValidRepo(repo)) throw new HubException($"invalid repository id '{repo}' (expected ORG/NAME or NAME)", badInput: true);
     }
 
     /// <summary>A revision is a branch/tag name or a commit; it names a refs/ file, so no path tricks.</summary>
@@ -25,7 +25,7 @@ internal static partial class RepoId
     {
         if (revision.Length == 0 || revision.Contains("..") || revision.StartsWith('/') || revision.Contains('\\')
             || revision.Any(c => char.IsControl(c) || c == ' '))
-            throw new HubException($"invalid revision '{revision}'");
+            throw new HubException($"invalid revision '{revision}'", badInput: true);
     }
 
     /// <summary>A relative file path inside a repository: forward slashes, no "..", not rooted.</summary>

@@ -26,6 +26,8 @@ public sealed record ClaimResult
     public GoldenStatus Golden { get; init; } = GoldenStatus.NotChecked;
     /// <summary>Human-readable differences against golden (one per number that moved), empty when it matches.</summary>
     public IReadOnlyList<string> GoldenDifferences { get; init; } = Array.Empty<string>();
+    /// <summary>Set when the golden file was recorded on weights with another digest than this run's.</summary>
+    public string? GoldenNote { get; init; }
     public double Seconds { get; init; }
 
     /// <summary>A regression: a golden number moved beyond tolerance, or the golden verdict was "holds" and it now fails.</summary>

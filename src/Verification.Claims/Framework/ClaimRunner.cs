@@ -25,8 +25,8 @@ public sealed class ClaimRunner
         if (_golden != null && _context.Size == RunSize.Ci &&
             (outcome.Verdict != Verdict.NotRun || File.Exists(_golden.VerifiedPath(spec.Definition.Id, target.Name))))
         {
-            var cmp = _golden.Compare(spec.Definition.Id, target.Name, outcome);
-            result = result with { Golden = cmp.Status, GoldenDifferences = cmp.Differences };
+            var cmp = _golden.Compare(spec.Definition.Id, target.Name, outcome, target.Digest);
+            result = result with { Golden = cmp.Status, GoldenDifferences = cmp.Differences, GoldenNote = cmp.WeightsNote };
         }
         return result with { Seconds = clock.Elapsed.TotalSeconds };
     }

@@ -11,7 +11,7 @@ public static class Plots
             Enumerable.Range(0, layers).Select(l => $"layer {l}").ToArray(),
             Enumerable.Range(0, heads).Select(h => $"H{h}").ToArray(),
             Enumerable.Range(0, layers).Select(l => Enumerable.Range(0, heads).Select(h => value(l, h)).ToArray()).ToArray(),
-            min, max);
+            min, max, "layer", "head");
 
     /// <summary>One head's attention pattern on the first sequence of <paramref name="tokens"/>: queries down, keys across.</summary>
     public static HeatmapFigure AttentionPattern(HookedTransformer model, Tokens tokens, int layer, int head, string title)
@@ -21,6 +21,6 @@ public static class Plots
         int t = one.Length;
         var labels = Enumerable.Range(0, t).Select(i => i.ToString()).ToArray();
         var values = Enumerable.Range(0, t).Select(q => Enumerable.Range(0, t).Select(k => (double)pattern.Data[(head * t + q) * t + k]).ToArray()).ToArray();
-        return new HeatmapFigure(title, "query position (rows) attending to key position (columns)", labels, labels, values, 0, 1);
+        return new HeatmapFigure(title, "query position (rows) attending to key position (columns)", labels, labels, values, 0, 1, "query position", "key position");
     }
 }

@@ -44,10 +44,10 @@ public sealed record TrainingCurve(IReadOnlyList<TrainingCurve.Point> Points)
         {
             new LineChartFigure($"Training of {model}: head scores", $"per-head scores on repeated random tokens during training; {when}", steps,
                 new[] { ("best layer-1 induction score", Points.Select(p => p.BestInduction).ToArray()), ("best layer-0 previous-token score", Points.Select(p => p.BestPreviousToken).ToArray()) },
-                "score"),
+                "score", "training step"),
             new LineChartFigure($"Training of {model}: losses", "loss on the first and second copy of repeated random tokens, and on held-out English", steps,
                 new[] { ("first copy", Points.Select(p => p.RrtLossFirst).ToArray()), ("second copy", Points.Select(p => p.RrtLossSecond).ToArray()), ("text", Points.Select(p => p.TextLoss).ToArray()) },
-                "loss (nats)"),
+                "loss (nats)", "training step"),
         };
     }
 

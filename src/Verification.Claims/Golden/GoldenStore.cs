@@ -5,14 +5,15 @@ using Verification.Claims.Framework;
 
 namespace Verification.Claims.Golden;
 
-/// <summary>The result of comparing measured numbers with a verified golden file.</summary>
-public sealed record GoldenComparison(GoldenStatus Status, IReadOnlyList<string> Differences, string VerifiedPath, string? ReceivedPath);
+/// <summary>The result of comparing measured numbers with a verified golden file.
+/// <see cref="WeightsNote"/> says when the golden file was recorded on other weights (its digest differs).</summary>
+public sealed record GoldenComparison(GoldenStatus Status, IReadOnlyList<string> Differences, string VerifiedPath, string? ReceivedPath, string? WeightsNote = null);
 
 /// <summary>
 /// Golden numbers in Verify's conventions: golden/&lt;claim&gt;.&lt;model&gt;.verified.json is committed; a mismatch (or a missing
 /// verified file) writes &lt;claim&gt;.&lt;model&gt;.received.json beside it (git-ignored) and fails, naming each number that moved.
 /// Accepting is deliberate: `verification golden accept`, or VERIFICATION_ACCEPT=1 for a run. Numbers compare with the
-/// tolerance stored in the verified file.
+/// tolerance stored in the verified file. Each file carries the digest of the weights it was recorded on (see ModelDigest).
 /// </summary>
 public sealed class GoldenStore
 {
@@ -27,8 +28,8 @@ public sealed class GoldenStore
     }
 
     /// <summary>
-    /// The committed golden folder: $VERIFICATION_GOLDEN, else golden/ in the checkout above the working directory or the
-    /// binaries (the folder holding Verification.sln), else null.
+    /// The project's own golden folder (the fixtures' numbers, for the specs): $VERIFICATION_GOLDEN, else golden/ in the
+    /// checkout above the working directory or the binaries (the folder holding Verification.sln), else null.
     /// </summary>
     public static string? FindRepositoryDirectory()
     {
@@ -39,14 +40,24 @@ public sealed class GoldenStore
         return null;
     }
 
+    /// <summary>
+    /// The golden folder of a command-line run: $VERIFICATION_GOLDEN, else ./golden of the working directory (the user's
+    /// repository), never looked for in the tool's checkout.
+    /// </summary>
+    public static string DefaultDirectory() =>
+        Environment.GetEnvironmentVariable("VERIFICATION_GOLDEN") is { Length: > 0 } env ? Path.GetFullPath(env)
+            : Path.Combine(System.IO.Directory.GetCurrentDirectory(), "golden");
+
     public string VerifiedPath(string claim, string model) => Path.Combine(Directory, $"{claim}.{model}.verified.json");
     public string ReceivedPath(string claim, string model) => Path.Combine(Directory, $"{claim}.{model}.received.json");
 
-    public GoldenComparison Compare(string claim, string model, ClaimOutcome outcome)
+    public GoldenComparison Compare(string claim, string model, ClaimOutcome outcome, string? digest = null)
     {
         var verified = VerifiedPath(claim, model);
         var received = ReceivedPath(claim, model);
         var diffs = new List<string>();
+        string? weightsNote = null;
+        bool digestStale = false;
         if (!File.Exists(verified))
         {
             diffs.Add($"no verified golden file {Path.GetFileName(verified)} yet");
@@ -54,6 +65,10 @@ public sealed class GoldenStore
         else
         {
             var golden = Read(verified);
+            var recorded = golden["digest"]?.GetValue<string>();
+            digestStale = digest != null && recorded != digest;
+            if (recorded != null && digestStale)
+                weightsNote = $"weights differ from the golden file's: golden recorded on {recorded}, this run's weights are {digest}";
             string goldenVerdict = golden["verdict"]?.GetValue<string>() ?? "";
             string verdict = VerdictName(outcome.Verdict);
             if (goldenVerdict != verdict) diffs.Add($"verdict: golden '{goldenVerdict}', now '{verdict}'");
@@ -75,17 +90,19 @@ public sealed class GoldenStore
         if (diffs.Count == 0)
         {
             if (File.Exists(received)) File.Delete(received);
-            return new GoldenComparison(GoldenStatus.Match, diffs, verified, null);
+            // Accepting records the digest of the weights the numbers were measured on, also where the numbers did not move.
+            if (AcceptAll && digestStale) { RecordDigest(verified, digest!); weightsNote = null; }
+            return new GoldenComparison(GoldenStatus.Match, diffs, verified, null, weightsNote);
         }
         var status = File.Exists(verified) ? GoldenStatus.Mismatch : GoldenStatus.Missing;
         if (AcceptAll)
         {
-            Write(verified, claim, model, outcome);
+            Write(verified, claim, model, outcome, digest);
             if (File.Exists(received)) File.Delete(received);
             return new GoldenComparison(GoldenStatus.Match, Array.Empty<string>(), verified, null);
         }
-        Write(received, claim, model, outcome);
-        return new GoldenComparison(status, diffs, verified, received);
+        Write(received, claim, model, outcome, digest);
+        return new GoldenComparison(status, diffs, verified, received, weightsNote);
     }
 
     /// <summary>Moves every received file over its verified file; returns the files accepted.</summary>
@@ -111,7 +128,20 @@ public sealed class GoldenStore
         { throw new InvalidDataException($"{path}: golden file is not valid JSON ({e.Message})"); }
     }
 
-    private void Write(string path, string claim, string model, ClaimOutcome outcome)
+    // Only the digest changes: the numbers stay as verified (a rewrite would churn their last digits in review).
+    private static void RecordDigest(string path, string digest)
+    {
+        var doc = new JsonObject();
+        foreach (var (key, node) in Read(path))
+        {
+            if (key == "digest") continue;
+            doc[key] = node?.DeepClone();
+            if (key == "model") doc["digest"] = digest;
+        }
+        File.WriteAllText(path, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+    }
+
+    private void Write(string path, string claim, string model, ClaimOutcome outcome, string? digest)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var numbers = new JsonObject();
@@ -126,6 +156,7 @@ public sealed class GoldenStore
         {
             ["claim"] = claim,
             ["model"] = model,
+            ["digest"] = digest,
             ["verdict"] = VerdictName(outcome.Verdict),
             ["protocol"] = outcome.Protocol,
             ["numbers"] = numbers,

@@ -27,7 +27,7 @@ public static class JsonReportWriter
                 ["title"] = r.Claim.Title,
                 ["source"] = r.Claim.Source,
                 ["model"] = r.Model,
-                ["model_kind"] = r.ModelKind == TargetKind.Published ? "published" : "fixture",
+                ["model_kind"] = KindName(r.ModelKind),
                 ["verdict"] = ClaimReport.VerdictText(r.Outcome.Verdict),
                 ["reason"] = r.Outcome.Reason,
                 ["protocol"] = r.Outcome.Protocol,
@@ -38,6 +38,7 @@ public static class JsonReportWriter
                     GoldenStatus.Match => "match", GoldenStatus.Mismatch => "mismatch", GoldenStatus.Missing => "missing", _ => "not-checked",
                 },
                 ["golden_differences"] = new JsonArray(r.GoldenDifferences.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
+                ["golden_note"] = r.GoldenNote,
                 ["seconds"] = Math.Round(r.Seconds, 3),
             });
         }
@@ -53,6 +54,12 @@ public static class JsonReportWriter
         };
         return doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
     }
+
+    /// <summary>published, fixture, user or stand-in: which form the claim ran in (published form for published and stand-in).</summary>
+    public static string KindName(TargetKind kind) => kind switch
+    {
+        TargetKind.Published => "published", TargetKind.Fixture => "fixture", TargetKind.User => "user", _ => "stand-in",
+    };
 
     // JSON has no NaN or infinity: those become null.
     private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;

@@ -15,21 +15,28 @@ public static class MarkdownReportWriter
         int holds = report.Results.Count(r => r.Outcome.Verdict == Verdict.Holds), fails = report.Results.Count(r => r.Outcome.Verdict == Verdict.Fails);
         int notRun = report.Results.Count(r => r.Outcome.Verdict == Verdict.NotRun);
         sb.AppendLine($"**{holds} hold, {fails} fail, {notRun} not run; {report.Regressions} regressed against golden.**").AppendLine();
-        sb.AppendLine("| claim | " + string.Join(" | ", report.Models) + " |");
-        sb.AppendLine("|---|" + string.Concat(report.Models.Select(_ => "---|")));
-        foreach (var c in report.Claims)
-            sb.AppendLine($"| {c.Id} {Esc(c.Title)} | " + string.Join(" | ", report.Models.Select(m => report.Find(c.Id, m) is { } r
-                ? ClaimReport.VerdictText(r.Outcome.Verdict) + (r.Regressed ? " **REGRESSED**" : "") : "")) + " |");
+        var ran = report.RanModels;
+        sb.AppendLine("| claim | " + string.Join(" | ", ran.Select(m => $"{m} ({report.ColumnNote(m)})")) + " |");
+        sb.AppendLine("|---|" + string.Concat(ran.Select(_ => "---|")));
+        foreach (var c in report.RanClaims)
+            sb.AppendLine($"| {c.Id} {Esc(c.Title)} | " + string.Join(" | ", ran.Select(m => report.Find(c.Id, m) is { } r
+                ? ClaimReport.CellText(r) + (r.Regressed ? " **REGRESSED**" : "") : "")) + " |");
         sb.AppendLine();
+        if (report.CouldNotRun.Count > 0)
+        {
+            sb.AppendLine("Models that could not run:").AppendLine();
+            foreach (var (model, reason) in report.CouldNotRun) sb.AppendLine($"- **{model}**: {Esc(reason)}");
+            sb.AppendLine();
+        }
         sb.AppendLine("## Measured").AppendLine();
         sb.AppendLine("| claim | model | verdict | published | measured | golden | reason |");
         sb.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var r in report.Results.Where(r => r.Outcome.Verdict != Verdict.NotRun || r.Regressed))
-            sb.AppendLine($"| {r.Claim.Id} | {r.Model} | {ClaimReport.VerdictText(r.Outcome.Verdict)} | {Esc(Published(r))} | {Esc(Measured(r, 4))} | {ClaimReport.GoldenText(r)} | {Esc(ClaimReport.Shorten(r.Outcome.Reason, 240))} |");
+            sb.AppendLine($"| {r.Claim.Id} | {r.Model} | {ClaimReport.VerdictText(r.Outcome.Verdict)} | {Esc(ClaimReport.PublishedForm(r) ? Published(r) : "(generic form)")} | {Esc(Measured(r, 4))} | {ClaimReport.GoldenText(r)} | {Esc(ClaimReport.Shorten(r.Outcome.Reason, 240))} |");
         sb.AppendLine();
         if (report.NotRunByReason.Count > 0)
         {
-            sb.AppendLine("## Not run").AppendLine();
+            sb.AppendLine("## Claims that cannot apply").AppendLine();
             foreach (var (reason, results) in report.NotRunByReason) sb.AppendLine($"- **{Esc(reason)}**: {Esc(ClaimReport.Span(results))}");
             sb.AppendLine();
         }
@@ -40,8 +47,9 @@ public static class MarkdownReportWriter
             sb.AppendLine($"*{claim.Source}.* {claim.Statement}").AppendLine();
             sb.AppendLine($"Rule: {claim.Rule}").AppendLine();
             var skipped = group.Where(r => r.Outcome.Verdict == Verdict.NotRun && !r.Regressed).ToList();
-            if (skipped.Count > 0)
-                sb.AppendLine("Not run on " + string.Join("; ", skipped.GroupBy(r => r.Outcome.Reason).Select(g => $"{string.Join(", ", g.Select(r => r.Model))} ({g.Key})")) + ".").AppendLine();
+            var skippedOnRan = skipped.Where(r => ran.Contains(r.Model)).ToList();
+            if (skippedOnRan.Count > 0)
+                sb.AppendLine("Not run on " + string.Join("; ", skippedOnRan.GroupBy(r => r.Outcome.Reason).Select(g => $"{string.Join(", ", g.Select(r => r.Model))} ({g.Key})")) + ".").AppendLine();
             foreach (var r in group.Except(skipped))
             {
                 sb.AppendLine($"### {claim.Id} on {r.Model}: {ClaimReport.VerdictText(r.Outcome.Verdict)}").AppendLine();

@@ -85,12 +85,15 @@ public sealed class A6LengthTable : DecoderClaimSpec
                         $"{r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2} ({r.Published.Diff:F2})",
                         Predicts(r.Stats) ? "yes" : "no",
                     }).ToList()),
-                new LineChartFigure($"P(B) and P(D) by pattern length ({target.Name})", "measured means, and the published attn-only-2l values", x,
+                // Published values are drawn only beside a published-form result (the document's model or a stand-in).
+                new LineChartFigure($"P(B) and P(D) by pattern length ({target.Name})",
+                    target.PublishedForm ? "measured means ± s.e., and the published attn-only-2l values" : "measured means ± s.e.", x,
                     new (string, double[])[]
                     {
                         ("P(B)", rows.Select(r => r.Stats.PCorrect).ToArray()), ("P(D)", rows.Select(r => r.Stats.PWrong).ToArray()),
                         ("published P(B)", Table.Select(r => r.PB).ToArray()), ("published P(D)", Table.Select(r => r.PD).ToArray()),
-                    }, "probability"),
+                    }.Take(target.PublishedForm ? 4 : 2).ToArray(), "probability", "pattern length",
+                    new[] { rows.Select(r => r.Stats.PCorrectSe).ToArray(), rows.Select(r => r.Stats.PWrongSe).ToArray() }),
             },
         };
     }

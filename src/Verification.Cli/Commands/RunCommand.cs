@@ -16,40 +16,92 @@ internal static class RunCommand
     {
         var models = new Option<string[]>("--model", "-m")
         {
-            Description = "Also run on this model: a directory, a registry name or ORG/REPO in the cache (repeatable). The fixtures and cached published models always run",
+            Description = "Run on exactly these models (repeatable): a model directory (your own model, known by its name and the digest of its " +
+                          "config and weights), a published model's name (attn-only-2l, gpt2-small) or ORG/REPO in the cache. Without --model: the fixtures and the cached published models",
             AllowMultipleArgumentsPerToken = true,
         };
+        var names = new Option<string[]>("--name") { Description = "Display and golden name of the --model at the same position (default: its folder's name)", AllowMultipleArgumentsPerToken = true };
+        var asNames = new Option<string[]>("--as") { Description = "Run the --model at the same position as a stand-in for this published model (published form: the document's heads and numbers)", AllowMultipleArgumentsPerToken = true };
+        var fixtures = new Option<bool>("--fixtures") { Description = "Also run the fixtures and published models when --model is given" };
         var full = new Option<bool>("--full") { Description = "The documents' own sample sizes (slow; not compared with golden numbers, which are kept at CI sizes)" };
         var outDir = new Option<DirectoryInfo>("--out", "-o") { Description = "Where to write report.html, report.md and results.json", DefaultValueFactory = _ => new DirectoryInfo("out") };
         var seed = new Option<ulong>("--seed") { Description = "Seed every claim derives its random streams from (golden numbers are at the default)", DefaultValueFactory = _ => ClaimRunContext.DefaultSeed };
         var claims = new Option<string[]>("--claim", "-c") { Description = "Only these claims (ids such as G1 A6; repeatable)", AllowMultipleArgumentsPerToken = true };
-        var golden = new Option<DirectoryInfo?>("--golden") { Description = "Golden folder (default: golden/ of the checkout; $VERIFICATION_GOLDEN)" };
+        var golden = new Option<DirectoryInfo?>("--golden") { Description = "Golden folder (default: ./golden of the working directory, or $VERIFICATION_GOLDEN)" };
         var accept = new Option<bool>("--accept") { Description = "Write the measured numbers as the new verified golden numbers (a deliberate act; review the diff)" };
 
-        var command = new Command("run", "Run every claim on every model found and write the claim report; exit 1 when a golden number regressed");
-        foreach (var o in new Option[] { models, full, outDir, seed, claims, golden, accept }) command.Add(o);
+        var command = new Command("run", "Run every claim on the models and write the claim report, gated on golden numbers. " + ExitCodes.Help);
+        foreach (var o in new Option[] { models, names, asNames, fixtures, full, outDir, seed, claims, golden, accept }) command.Add(o);
         command.SetAction(parse =>
         {
             var specs = parse.GetValue(claims) is { Length: > 0 } ids ? ids.Select(ClaimCatalog.Get).ToList() : ClaimCatalog.All.ToList();
             var size = parse.GetValue(full) ? RunSize.Full : RunSize.Ci;
             if (size == RunSize.Full && parse.GetValue(accept)) throw new UsageException("--accept records golden numbers, which are kept at CI sizes: drop --full");
-            var targets = ClaimTargets.Discover(parse.GetValue(models));
-            var goldenDir = parse.GetValue(golden)?.FullName ?? GoldenStore.FindRepositoryDirectory();
-            var store = goldenDir == null ? null : new GoldenStore(goldenDir, parse.GetValue(accept) ? true : null);
+            var selection = ClaimTargets.Select(Requests(parse.GetValue(models), parse.GetValue(names), parse.GetValue(asNames)), parse.GetValue(fixtures));
+            var goldenDir = GoldenDirectory(parse.GetValue(golden), selection);
+            var store = new GoldenStore(goldenDir, parse.GetValue(accept) ? true : null);
             var context = new ClaimRunContext(size, parse.GetValue(seed));
             if (context.Seed != ClaimRunContext.DefaultSeed) store = null; // golden numbers are for the default seed only
+            foreach (var note in selection.Notes) console.Error.WriteLine($"note: {note}");
+            var couldNotRun = CouldNotRun(selection.Requested);
             var runner = new ClaimRunner(store, context);
 
             var started = DateTimeOffset.UtcNow;
-            var results = Execute(console, runner, specs, targets);
+            var results = Execute(console, runner, specs, selection.Targets);
             var report = new ClaimReport(results, size, context.Seed, started, MachineDescription(), Compute.Backend.Name);
             var files = report.WriteAll(parse.GetValue(outDir)!.FullName);
 
             PrintSummary(console, report, store, context);
             foreach (var f in files) console.Out.WriteLine($"wrote {f}");
-            return report.Regressions > 0 ? ExitCodes.Regression : ExitCodes.Success;
+            foreach (var line in couldNotRun) console.Error.WriteLine($"could not run: {line}");
+            if (report.Regressions > 0) return ExitCodes.Regression;
+            if (couldNotRun.Count > 0) return ExitCodes.CouldNotRun;
+            return results.Any(r => r.Golden == GoldenStatus.Missing) ? ExitCodes.NoGolden : ExitCodes.Success;
         });
         return command;
+    }
+
+    private static List<ModelRequest> Requests(string[]? models, string[]? names, string[]? asNames)
+    {
+        models ??= Array.Empty<string>();
+        names ??= Array.Empty<string>();
+        asNames ??= Array.Empty<string>();
+        if (names.Length > models.Length) throw new UsageException($"{names.Length} --name for {models.Length} --model: each --name names the --model at its position");
+        if (asNames.Length > models.Length) throw new UsageException($"{asNames.Length} --as for {models.Length} --model: each --as applies to the --model at its position");
+        return models.Select((m, i) => new ModelRequest(m, i < names.Length ? names[i] : null, i < asNames.Length ? asNames[i] : null)).ToList();
+    }
+
+    // A user's golden numbers belong in the user's repository: ./golden of the working directory, never the tool's checkout.
+    private static string GoldenDirectory(DirectoryInfo? option, TargetSelection selection)
+    {
+        if (option != null) return option.FullName;
+        var dir = GoldenStore.DefaultDirectory();
+        bool userModels = selection.Targets.Any(t => t.Kind is TargetKind.User or TargetKind.StandIn);
+        if (userModels && Environment.GetEnvironmentVariable("VERIFICATION_GOLDEN") is not { Length: > 0 } && ToolCheckout() is { } tool &&
+            (dir + Path.DirectorySeparatorChar).StartsWith(tool + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            throw new UsageException($"{dir} is inside the tool's checkout ({tool}): run from your repository or give --golden DIR for your model's golden numbers");
+        return dir;
+    }
+
+    private static string? ToolCheckout()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Verification.sln"))) return dir.FullName;
+        return null;
+    }
+
+    // A model asked for by name that cannot run is exit 3, with the reason; its claims show "not run" in the report.
+    private static List<string> CouldNotRun(IReadOnlyList<ModelTarget> requested)
+    {
+        var lines = new List<string>();
+        foreach (var t in requested)
+        {
+            if (!t.Available) { lines.Add($"{t.Name}: {t.UnavailableReason}"); continue; }
+            try { _ = t.Model; }
+            catch (Exception e) when (e is Verification.Loading.ModelFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
+            { lines.Add($"{t.Name}: cannot load {t.Directory}: {e.Message}"); }
+        }
+        return lines;
     }
 
     private static List<ClaimResult> Execute(CliConsole console, ClaimRunner runner, IReadOnlyList<ClaimSpec> specs, IReadOnlyList<ModelTarget> targets)
@@ -96,15 +148,23 @@ internal static class RunCommand
                                 $"{report.Results.Count(r => r.Outcome.Verdict == Verdict.Fails)} fail, {notRun} not run " +
                                 "(weights absent or the claim cannot apply: see the report); " +
                                 (report.Regressions > 0 ? $"[bold red]{report.Regressions} regressed against golden[/]" : "nothing regressed against golden"));
+        if (store == null)
+        {
+            if (context.Seed != ClaimRunContext.DefaultSeed) console.Ansi.MarkupLine("golden numbers not checked: they are recorded at the default seed");
+            return;
+        }
+        foreach (var note in report.Results.Where(r => r.GoldenNote != null).Select(r => $"{r.Model}: {r.GoldenNote}").Distinct())
+            console.Error.WriteLine($"note: {note}");
         foreach (var r in report.Results.Where(r => r.Regressed))
             foreach (var d in r.GoldenDifferences)
-                console.Error.WriteLine($"regressed: {r.Claim.Id} on {r.Model}: {d}");
-        if (store == null)
-            console.Ansi.MarkupLine(context.Seed != ClaimRunContext.DefaultSeed ? "golden numbers not checked: they are recorded at the default seed"
-                : context.Size == RunSize.Full ? "" : "golden numbers not checked: no golden/ folder found (--golden DIR)");
-        else if (report.Results.Any(r => r.Golden == GoldenStatus.Missing))
-            console.Ansi.MarkupLine($"{report.Results.Count(r => r.Golden == GoldenStatus.Missing)} result(s) have no verified golden file yet: " +
-                                    $"review the *.received.json in {Markup.Escape(store.Directory)} and run `verification golden accept`");
+                console.Error.WriteLine($"regressed: {r.Claim.Id} on {r.Model}: {d} ({store.VerifiedPath(r.Claim.Id, r.Model)})");
+        string acceptCommand = $"verification golden accept --golden {store.Directory}";
+        if (report.Regressions > 0)
+            console.Error.WriteLine($"if the change is intended, accept the new numbers: {acceptCommand}");
+        var missing = report.Results.Where(r => r.Golden == GoldenStatus.Missing).ToList();
+        if (missing.Count > 0)
+            console.Error.WriteLine($"no golden numbers yet for {string.Join(", ", missing.Select(r => r.Model).Distinct())} ({missing.Count} result(s)): " +
+                                    $"review the *.received.json in {store.Directory}, then accept them: {acceptCommand}");
     }
 
     private static string VerdictMarkup(Verdict v) => v switch

@@ -31,7 +31,7 @@ public sealed class CliHubEndToEndTests : HubTestContext
     public async Task Offline_inspect_of_a_repo_never_pulled_is_a_clear_error()
     {
         var inspect = await RunCli(new() { ["HF_HUB_OFFLINE"] = "1" }, "inspect", "--model", "test-org/never-pulled");
-        inspect.Code.Should().Be(2, inspect.Output);
+        inspect.Code.Should().Be(3, "weights absent from the cache is 'could not run' (exit 3), not bad input: " + inspect.Output);
         inspect.Output.Should().Contain("test-org/never-pulled").And.NotContain("   at ");
     }
 

@@ -121,14 +121,14 @@ public sealed class ModelResolverTests : HubTestContext
     }
 
     [Fact]
-    public async Task Pull_failure_is_one_error_line_and_exit_code_1()
+    public async Task Pull_failure_is_one_error_line_exit_3_when_unreachable_and_2_for_an_unknown_name()
     {
         var output = new StringWriter();
 
         var code = await HubCommands.Pull("chronos-t5-tiny", null, output, null, Settings, CancellationToken.None);
 
-        code.Should().Be(1);
+        code.Should().Be(3);
         output.ToString().TrimEnd().Should().StartWith("error: ").And.Contain("amazon/chronos-t5-tiny").And.NotContain("\n");
-        (await HubCommands.Pull("no-such-model", null, output, null, Settings, CancellationToken.None)).Should().Be(1);
+        (await HubCommands.Pull("no-such-model", null, output, null, Settings, CancellationToken.None)).Should().Be(2);
     }
 }
