@@ -15,6 +15,7 @@ ap.add_argument('--threads', type=int, default=2)
 ap.add_argument('--reps', type=int, default=3)
 ap.add_argument('--sweep-reps', type=int, default=1)
 ap.add_argument('--logits')
+ap.add_argument('--modes', default='no-cache,full-cache,patterns,sweep')  # as `bench --modes`; gemm is not the peer's
 args = ap.parse_args()
 
 os.environ['OMP_NUM_THREADS'] = str(args.threads)
@@ -201,15 +202,22 @@ logits = forward(tokens)
 if args.logits:
     logits[:, -1].contiguous().numpy().astype('<f4').tofile(args.logits)
 del logits
-modes = {'no_cache': lambda: forward(tokens), 'full_cache': lambda: forward(tokens, cache={}),
-         'patterns_only': lambda: forward(tokens, patterns=[])}
-for mode, fn in modes.items():
+wanted = set(args.modes.split(','))
+modes = {'no_cache': ('no-cache', lambda: forward(tokens)), 'full_cache': ('full-cache', lambda: forward(tokens, cache={})),
+         'patterns_only': ('patterns', lambda: forward(tokens, patterns=[]))}
+for mode, (option, fn) in modes.items():
+    if option not in wanted:
+        continue
     s = best_seconds(fn, args.reps)
     out[mode] = {'tokens_per_s': n_tokens / s, 'seconds': s}
-cache = {}
-out['full_cache']['cached_bytes'] = sum(t.numel() * t.element_size() for t in (forward(tokens, cache=cache), *cache.values()))
-del cache
-out['full_cache']['rss_before_bytes'], out['full_cache']['peak_rss_bytes'] = peak_rss_during(lambda: forward(tokens, cache={}))
+if 'full-cache' in wanted:
+    cache = {}
+    out['full_cache']['cached_bytes'] = sum(t.numel() * t.element_size() for t in (forward(tokens, cache=cache), *cache.values()))
+    del cache
+    out['full_cache']['rss_before_bytes'], out['full_cache']['peak_rss_bytes'] = peak_rss_during(lambda: forward(tokens, cache={}))
+if 'sweep' not in wanted:
+    json.dump(out, open(args.out, 'w'), indent=1)
+    sys.exit(0)
 
 clean = {}
 forward(tokens, cache=clean)

@@ -23,8 +23,8 @@ public static class BenchRunner
         Compute.Backend = new ManagedBackend(s.Threads);
         try
         {
-            progress("full-cache memory");
-            var memory = ForwardBenchmark.FullCacheMemory(model, clean);
+            ForwardBenchmark.MemoryResult? memory = null;
+            if (s.Measures(BenchModes.FullCache)) { progress("full-cache memory"); memory = ForwardBenchmark.FullCacheMemory(model, clean); }
             Round? ours = null;
             TorchPeer.Run? peer = null;
             // Rounds alternate the two engines so that both see the same changes in the machine's load; each keeps its best.
@@ -37,9 +37,13 @@ public static class BenchRunner
                 var run = TorchPeer.Execute(s.PeerPython!, s.ModelDirectory, clean, corrupt, s);
                 peer = peer is null ? run : run with { Result = TorchPeer.Best(peer.Result, run.Result) };
             }
-            progress("matrix multiply");
-            // As many samples as a forward mode gets over all rounds, managed and OpenBLAS alternating within each.
-            var gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions * s.Rounds);
+            IReadOnlyList<GemmBenchmark.Result> gemm = Array.Empty<GemmBenchmark.Result>();
+            if (s.Measures(BenchModes.Gemm))
+            {
+                progress("matrix multiply");
+                // As many samples as a forward mode gets over all rounds, managed and OpenBLAS alternating within each.
+                gemm = GemmBenchmark.Run(GemmBenchmark.ShapesFor(model.Config, s.Batch, s.Sequence), s.Threads, s.Repetitions * s.Rounds);
+            }
             var ourLast = model.Forward(clean, new ForwardOptions { LastPositionOnly = true }).Data;
             return new BenchResult
             {
@@ -55,16 +59,17 @@ public static class BenchRunner
         }
     }
 
-    private sealed record Round(Dictionary<ForwardMode, ForwardBenchmark.ModeResult> Modes, PatchingSweepBenchmark.Result Sweep, PatchingSweepBenchmark.Result Resumed);
+    private sealed record Round(Dictionary<ForwardMode, ForwardBenchmark.ModeResult> Modes, PatchingSweepBenchmark.Result? Sweep, PatchingSweepBenchmark.Result? Resumed);
 
     private static Round OurRound(HookedTransformer model, Tokens clean, Tokens corrupt, BenchSettings s, Action<string> progress)
     {
         var modes = new Dictionary<ForwardMode, ForwardBenchmark.ModeResult>();
-        foreach (var mode in ForwardMode.All)
+        foreach (var mode in s.ForwardModes)
         {
             progress(mode.Label);
             modes[mode] = ForwardBenchmark.Time(model, clean, mode, s.Repetitions);
         }
+        if (!s.Measures(BenchModes.Sweep)) return new Round(modes, null, null);
         progress($"patching sweeps ({model.Config.NLayers * model.Config.NHeads} forwards each)");
         var (sweep, resumed) = PatchingSweepBenchmark.Time(model, clean, corrupt, s.SweepRepetitions);
         return new Round(modes, sweep, resumed);
@@ -74,8 +79,13 @@ public static class BenchRunner
     {
         var modes = a.Modes.Keys.ToDictionary(m => m, m => a.Modes[m].TokensPerSecond >= b.Modes[m].TokensPerSecond ? a.Modes[m] : b.Modes[m]);
         return new Round(modes,
-            a.Sweep.ForwardsPerSecond >= b.Sweep.ForwardsPerSecond ? a.Sweep : b.Sweep,
-            a.Resumed.ForwardsPerSecond >= b.Resumed.ForwardsPerSecond ? a.Resumed : b.Resumed);
+            Faster(a.Sweep, b.Sweep), Faster(a.Resumed, b.Resumed));
+    }
+
+    private static PatchingSweepBenchmark.Result? Faster(PatchingSweepBenchmark.Result? a, PatchingSweepBenchmark.Result? b)
+    {
+        if (a is null || b is null) return a ?? b;
+        return a.ForwardsPerSecond >= b.ForwardsPerSecond ? a : b;
     }
 
     private static double MaxAbsDifference(float[] ours, float[] theirs)

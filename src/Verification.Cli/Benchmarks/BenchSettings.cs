@@ -18,6 +18,11 @@ public sealed record BenchSettings
     public ulong Seed { get; init; } = 20261202;
     /// <summary>Python with torch for the peer (Debian's python3-torch), or null to run without the peer.</summary>
     public string? PeerPython { get; init; } = TorchPeer.DefaultPython;
+    /// <summary>What to measure (<see cref="BenchModes"/>); all by default.</summary>
+    public IReadOnlySet<string> Modes { get; init; } = new HashSet<string>(BenchModes.All);
+
+    public bool Measures(string mode) => Modes.Contains(mode);
+    public IReadOnlyList<ForwardMode> ForwardModes => ForwardMode.All.Where(m => Measures(m.Option)).ToList();
 
     public void Validate()
     {

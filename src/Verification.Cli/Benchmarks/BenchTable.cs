@@ -15,18 +15,21 @@ public static class BenchTable
         console.MarkupLine(Markup.Escape(peer));
 
         var t = new Table().AddColumns("measure", "ours", "PyTorch", "ours / PyTorch");
-        foreach (var mode in ForwardMode.All)
+        foreach (var mode in r.Modes.Keys)
             t.AddRow(Markup.Escape(mode.Label + " (tokens/s)"), $"{r.Modes[mode].TokensPerSecond:F0}", Num(r.PeerTokensPerSecond(mode), "F0"), Num(r.Ratio(mode), "F2"));
-        t.AddRow(Markup.Escape($"patching sweep, {r.Sweep.Forwards} heads, full forwards (forwards/s)"), $"{r.Sweep.ForwardsPerSecond:F2}", Num(r.PeerSweepPerSecond, "F2"), Num(r.SweepRatio, "F2"));
-        t.AddRow(Markup.Escape($"patching sweep, resumed at the patched layer (forwards/s)"), $"{r.SweepResumed.ForwardsPerSecond:F2}", Num(r.PeerSweepResumedPerSecond, "F2"), Num(r.SweepResumedRatio, "F2"));
-        console.Write(t);
+        if (r.Sweep != null && r.SweepResumed != null)
+        {
+            t.AddRow(Markup.Escape($"patching sweep, {r.Sweep.Forwards} heads, full forwards (forwards/s)"), $"{r.Sweep.ForwardsPerSecond:F2}", Num(r.PeerSweepPerSecond, "F2"), Num(r.SweepRatio, "F2"));
+            t.AddRow(Markup.Escape($"patching sweep, resumed at the patched layer (forwards/s)"), $"{r.SweepResumed.ForwardsPerSecond:F2}", Num(r.PeerSweepResumedPerSecond, "F2"), Num(r.SweepResumedRatio, "F2"));
+        }
+        if (t.Rows.Count > 0) console.Write(t);
 
         var g = new Table().AddColumns("matrix multiply", "managed GFLOP/s", "OpenBLAS GFLOP/s", "managed / OpenBLAS");
         foreach (var x in r.Gemm)
             g.AddRow(Markup.Escape(x.Shape.ToString()), $"{x.ManagedGflops:F1}", Num(x.OpenBlasGflops, "F1"), Num(x.Ratio, "F2"));
-        console.Write(g);
+        if (r.Gemm.Count > 0) console.Write(g);
 
-        var m = r.Memory;
+        if (r.Memory is { } m)
         console.MarkupLine(Markup.Escape($"full-cache run: weights {Mib(m.WeightBytes)}, logits + cache {Mib(m.CachedBytes)}, resident memory " +
             (m.Rss is null ? "not measurable here" : $"{Mib(m.Rss.BaselineBytes)} before, peak {Mib(m.Rss.PeakBytes)} (+{Mib(m.Rss.GrowthBytes)})")));
         var targets = new Table().AddColumns("target", "measured", "wanted", "met");

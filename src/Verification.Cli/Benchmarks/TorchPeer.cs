@@ -47,6 +47,7 @@ public static class TorchPeer
                 script, "--model", Path.GetFullPath(modelDirectory), "--tokens", Temp("tokens.bin"), "--corrupt", Temp("corrupt.bin"),
                 "--batch", clean.Batch.ToString(), "--seq", clean.Length.ToString(), "--threads", s.Threads.ToString(),
                 "--reps", s.Repetitions.ToString(), "--sweep-reps", s.SweepRepetitions.ToString(),
+                "--modes", string.Join(",", BenchModes.All.Where(s.Measures)),
                 "--out", Temp("peer.json"), "--logits", Temp("logits.bin"),
             };
             var (code, _, error) = Execute(python, args, TimeSpan.FromMinutes(30));

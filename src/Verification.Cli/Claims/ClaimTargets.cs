@@ -82,7 +82,9 @@ public static class ClaimTargets
         if (Directory.Exists(request.Model))
         {
             var directory = Path.GetFullPath(request.Model);
-            if (request.As is { } stand)
+            // A directory `models synth` wrote carries a stand-in mark naming the published model: it runs as --as that model.
+            var marked = request.Name == null ? Verification.Lens.StandIns.StandInMarker.Read(directory) : null;
+            if ((request.As ?? (marked != null && published.Contains(marked) ? marked : null)) is { } stand)
             {
                 var family = ModelCatalog.PublishedModels.First(p => p.Name == stand).Family;
                 return ModelCatalog.FromDirectory(stand, TargetKind.StandIn, directory, family: family);

@@ -24,8 +24,9 @@ internal static class BenchCommand
         var sweepReps = new Option<int>("--sweep-reps") { Description = "Timed repetitions of the patching sweep", DefaultValueFactory = _ => Defaults.SweepRepetitions };
         var peer = new Option<string>("--peer") { Description = "Python with torch for the PyTorch peer, or 'none'", DefaultValueFactory = _ => TorchPeer.DefaultPython };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };
+        var modes = new Option<string>("--modes") { Description = $"What to measure, comma-separated: {string.Join(",", BenchModes.All)} (default all)", DefaultValueFactory = _ => string.Join(",", BenchModes.All) };
         var command = new Command("bench", "Benchmark the engine against PyTorch and OpenBLAS on this machine");
-        foreach (var o in new Option[] { model, batch, seq, threads, reps, rounds, sweepReps, peer, json }) command.Add(o);
+        foreach (var o in new Option[] { model, batch, seq, threads, reps, rounds, sweepReps, peer, json, modes }) command.Add(o);
         command.SetAction(parse =>
         {
             var settings = new BenchSettings
@@ -34,6 +35,7 @@ internal static class BenchCommand
                 Batch = parse.GetValue(batch), Sequence = parse.GetValue(seq), Threads = parse.GetValue(threads),
                 Repetitions = parse.GetValue(reps), Rounds = parse.GetValue(rounds), SweepRepetitions = parse.GetValue(sweepReps),
                 PeerPython = parse.GetValue(peer) is "none" or "" ? null : parse.GetValue(peer),
+                Modes = BenchModes.Parse(parse.GetValue(modes)!),
             };
             var result = BenchRunner.Run(settings, step => console.Error.WriteLine($"bench: {step}"));
             BenchTable.Write(console.Ansi, result);

@@ -48,6 +48,49 @@ public class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public void Modes_choose_what_is_measured_and_the_rest_is_absent()
+    {
+        var json = Path.Combine(_tmp, "modes.json");
+        var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture("attn-only-2l-mini"), "--batch", "2", "--seq", "8", "--reps", "1", "--rounds", "1",
+            "--peer", "none", "--modes", "patterns,no-cache", "--json", json);
+        r.ExitCode.Should().Be(0, r.Error);
+        r.Out.Should().NotContain("managed / OpenBLAS").And.NotContain("patching sweep");
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var root = doc.RootElement;
+        root.GetProperty("no_cache").GetProperty("tokens_per_s").GetDouble().Should().BePositive();
+        root.GetProperty("patterns_only").GetProperty("tokens_per_s").GetDouble().Should().BePositive();
+        root.TryGetProperty("full_cache", out _).Should().BeFalse();
+        root.TryGetProperty("patching_sweep", out _).Should().BeFalse();
+        root.GetProperty("matmul").GetArrayLength().Should().Be(0);
+        root.GetProperty("settings").GetProperty("modes").GetString().Should().Be("no-cache,patterns");
+    }
+
+    [TorchPeerFact]
+    public void Modes_reach_the_PyTorch_peer()
+    {
+        var json = Path.Combine(_tmp, "peer-modes.json");
+        var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture("gpt2-mini"), "--batch", "2", "--seq", "8", "--reps", "1", "--rounds", "1",
+            "--peer", TorchPeer.DefaultPython, "--modes", "full-cache", "--json", json);
+        r.ExitCode.Should().Be(0, r.Error);
+        using var doc = JsonDocument.Parse(File.ReadAllText(json));
+        var peer = doc.RootElement.GetProperty("peer");
+        peer.GetProperty("full_cache").GetProperty("tokens_per_s").GetDouble().Should().BePositive();
+        peer.TryGetProperty("no_cache", out _).Should().BeFalse();
+        peer.TryGetProperty("patching_sweep", out _).Should().BeFalse();
+        doc.RootElement.GetProperty("ratios").GetProperty("full_cache").GetDouble().Should().BePositive();
+    }
+
+    [Theory]
+    [InlineData("sweep,bogus")]
+    [InlineData(",")]
+    public void Unknown_modes_are_bad_input(string modes)
+    {
+        var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture("gpt2-mini"), "--peer", "none", "--modes", modes);
+        r.ExitCode.Should().Be(2);
+        r.Error.Should().Contain("--modes");
+    }
+
+    [Fact]
     public void Bench_rejects_a_sequence_longer_than_the_context()
     {
         var r = CliRunner.Run("bench", "--model", RepoPaths.Fixture("gpt2-mini"), "--seq", "300", "--peer", "none");
