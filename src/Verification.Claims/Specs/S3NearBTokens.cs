@@ -21,7 +21,6 @@ public sealed class S3NearBTokens : DecoderClaimSpec
         PublishedModel = "attn-only-2l",
         Published = new[]
         {
-            new PublishedNumber("(B* − R) / (B − R)", 0.5, "\"roughly half-way\"; no value quoted"),
             new PublishedNumber("sequences", 4096),
         },
         Rule = $"B* = each of B's {Neighbours} nearest tokens (their strengths averaged per sequence). Any model: strength(B*) − strength(R) and " +
