@@ -29,7 +29,12 @@ public sealed class ClaimSpecs(ITestOutputHelper output)
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {m.Name} = {m.Value:G6}{(m.StandardError is { } se ? $" ± {se:G3}" : "")} (tolerance {m.Tolerance:G3})"));
 
+        foreach (var c in outcome.Checks)
+            output.WriteLine($"  check [{(c.Passed ? "pass" : "FAIL")}] {c.Name}: {c.Measured}; wanted {c.Wanted} ({ClaimCheck.OwnerName(c.Whose)}, {ClaimCheck.GroupName(c.Group)})");
+
         outcome.Verdict.Should().NotBe(Verdict.NotRun, $"{claim} on {model} was expected to run: {outcome.Reason}");
+        outcome.Checks.Should().NotBeEmpty($"{claim}'s rule is judged as named checks");
+        outcome.Verdict.Should().Be(ClaimOutcome.Judge(outcome.Checks), "a claim holds exactly when every one of its checks passes");
         var verified = Path.GetRelativePath(Path.GetDirectoryName(SpecSession.Golden.Directory)!, SpecSession.Golden.VerifiedPath(claim, model));
         if (SpecSession.Size == RunSize.Ci && result.ModelKind == TargetKind.Fixture && result.Golden == GoldenStatus.Missing)
             throw new GoldenMismatchException($"{claim} on {model}: no golden file yet; review {SpecSession.Golden.ReceivedPath(claim, model)}, then accept: {AcceptCommand}");

@@ -27,6 +27,34 @@ public static class AttentionSink
         return Tokens.FromRows(rows);
     }
 
+    /// <summary>
+    /// Windows of BOS + (windowTokens − 1) text tokens in which no token id occurs twice, so an induction head's input (an
+    /// earlier copy of the current token) is absent: walking the text in order, a token is kept when it is not yet in the
+    /// current window and skipped otherwise; a full window closes and the next starts where the walk stands.
+    /// </summary>
+    public static Tokens RepeatFreeWindows(HookedTransformer model, string text, int windows, int windowTokens)
+    {
+        var tokenizer = model.Tokenizer ?? throw new InvalidOperationException($"model '{model.Name}' has no tokenizer to read natural text with");
+        int bos = model.BosTokenId ?? throw new InvalidOperationException($"model '{model.Name}' has no BOS token");
+        var ids = tokenizer.Encode(text);
+        var rows = new List<int[]>();
+        int at = 0;
+        for (int w = 0; w < windows; w++)
+        {
+            var row = new List<int> { bos };
+            var seen = new HashSet<int> { bos };
+            while (row.Count < windowTokens && at < ids.Count)
+            {
+                int id = ids[at++];
+                if (seen.Add(id)) row.Add(id);
+            }
+            if (row.Count < windowTokens)
+                throw new ArgumentException($"text of {ids.Count} tokens is too short for {windows} repeat-free windows of {windowTokens} tokens");
+            rows.Add(row.ToArray());
+        }
+        return Tokens.FromRows(rows);
+    }
+
     /// <summary>Per [layer, head]: mean attention to position 0 over query positions 1..T−1 and the batch.</summary>
     public static double[,] MeanAttentionToFirstPosition(HookedTransformer model, Tokens tokens, int chunk = 8)
     {

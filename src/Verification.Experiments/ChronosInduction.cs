@@ -21,6 +21,18 @@ public static class ChronosInduction
     }
 
     /// <summary>
+    /// The query of the rule: the final repeated token, the last position before the trailing EOS (EOS itself never recurs,
+    /// so taking the literal last position would never find an induction head).
+    /// </summary>
+    public static int QueryOf(IReadOnlyList<int> encoderIds, int eos = 1)
+    {
+        int q = encoderIds.Count - 1;
+        while (q >= 0 && encoderIds[q] == eos) q--;
+        if (q < 0) throw new ArgumentException("encoder input holds only EOS: no query token");
+        return q;
+    }
+
+    /// <summary>
     /// The attention score of the rule: with m the most recent earlier position holding the query's token, the larger of
     /// the query's attention to m and to m + 1; null when the query's token has not occurred before.
     /// </summary>

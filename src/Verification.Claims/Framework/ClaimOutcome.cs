@@ -9,8 +9,21 @@ public sealed record ClaimOutcome
     public string Protocol { get; init; } = "";
     public IReadOnlyList<MeasuredNumber> Measured { get; init; } = Array.Empty<MeasuredNumber>();
     public IReadOnlyList<Figure> Figures { get; init; } = Array.Empty<Figure>();
+    /// <summary>The rule as named checks; when present the verdict is "holds" exactly when every check passes (see Judge).</summary>
+    public IReadOnlyList<ClaimCheck> Checks { get; init; } = Array.Empty<ClaimCheck>();
 
     public static ClaimOutcome NotRun(string reason) => new() { Verdict = Verdict.NotRun, Reason = reason };
+
+    /// <summary>The verdict of a list of checks: holds iff every one passes (an empty list cannot hold).</summary>
+    public static Verdict Judge(IReadOnlyCollection<ClaimCheck> checks) =>
+        checks.Count > 0 && checks.All(c => c.Passed) ? Verdict.Holds : Verdict.Fails;
+
+    /// <summary>"failed: name (measured, wanted)" for each failing check, or "every check passes".</summary>
+    public static string FailedText(IEnumerable<ClaimCheck> checks)
+    {
+        var failed = checks.Where(c => !c.Passed).Select(c => $"{c.Name}: {c.Measured}, wanted {c.Wanted}").ToList();
+        return failed.Count == 0 ? "every check passes" : "failed: " + string.Join("; ", failed);
+    }
 }
 
 /// <summary>Gating status of a claim's numbers against golden/&lt;claim&gt;.&lt;model&gt;.verified.json.</summary>

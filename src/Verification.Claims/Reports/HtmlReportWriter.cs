@@ -88,6 +88,7 @@ public static class HtmlReportWriter
                 string verdict = ClaimReport.VerdictText(r.Outcome.Verdict);
                 sb.Append($"<h3>{claim.Id} on {E(r.Model)} <small class='kind'>({E(report.ColumnNote(r.Model))})</small>: <span class='{verdict}'>{verdict}</span></h3><p>{E(r.Outcome.Reason)}</p>");
                 if (r.Outcome.Protocol.Length > 0) sb.Append($"<p><small>Protocol: {E(r.Outcome.Protocol)}</small></p>");
+                AppendChecks(sb, r);
                 foreach (var d in r.GoldenDifferences) sb.Append($"<p class='{(r.Regressed ? "REGRESSED" : "missing")}'>golden: {E(d)}</p>");
                 if (r.GoldenNote != null) sb.Append($"<p class='missing'>golden: {E(r.GoldenNote)}</p>");
                 foreach (var t in r.Outcome.Figures.OfType<TableFigure>())
@@ -110,6 +111,20 @@ public static class HtmlReportWriter
         }
         sb.Append("</body></html>\n");
         return sb.ToString();
+    }
+
+    /// <summary>The claim's rule as rows, one per named check, so a reader sees at once which part passed or failed and whose threshold it is.</summary>
+    private static void AppendChecks(StringBuilder sb, ClaimResult r)
+    {
+        if (r.Outcome.Checks.Count == 0) return;
+        sb.Append($"<table class='checks' id='checks-{E(r.Claim.Id)}-{E(r.Model)}'><tr><th>check</th><th>result</th><th>measured</th><th>wanted</th><th>whose</th><th>group</th></tr>");
+        foreach (var c in r.Outcome.Checks)
+        {
+            string cls = c.Passed ? "holds" : "fails";
+            sb.Append($"<tr><td>{E(c.Name)}</td><td class='{cls}'>{(c.Passed ? "pass" : "FAIL")}</td><td>{E(c.Measured)}</td><td>{E(c.Wanted)}</td>")
+              .Append($"<td>{E(ClaimCheck.OwnerName(c.Whose))}</td><td>{E(ClaimCheck.GroupName(c.Group))}</td></tr>");
+        }
+        sb.Append("</table>");
     }
 
     private static string E(string s) => WebUtility.HtmlEncode(s);

@@ -33,6 +33,7 @@ public static class JsonReportWriter
                 ["protocol"] = r.Outcome.Protocol,
                 ["published"] = published,
                 ["measured"] = measured,
+                ["checks"] = Checks(r.Outcome.Checks),
                 ["golden"] = r.Golden switch
                 {
                     GoldenStatus.Match => "match", GoldenStatus.Mismatch => "mismatch", GoldenStatus.Missing => "missing", _ => "not-checked",
@@ -60,6 +61,17 @@ public static class JsonReportWriter
     {
         TargetKind.Published => "published", TargetKind.Fixture => "fixture", TargetKind.User => "user", _ => "stand-in",
     };
+
+    /// <summary>Each named check of the rule: pass/fail, measured against wanted, whose threshold it is, and its group.</summary>
+    private static JsonArray Checks(IReadOnlyList<ClaimCheck> checks) => new(checks.Select(c => (JsonNode)new JsonObject
+    {
+        ["name"] = c.Name,
+        ["passed"] = c.Passed,
+        ["measured"] = c.Measured,
+        ["wanted"] = c.Wanted,
+        ["whose"] = ClaimCheck.OwnerName(c.Whose),
+        ["group"] = c.Group == CheckGroup.Agreement ? "agreement" : "structure",
+    }).ToArray());
 
     // JSON has no NaN or infinity: those become null.
     private static JsonNode? Num(double v) => double.IsFinite(v) ? JsonValue.Create(v) : null;

@@ -55,6 +55,13 @@ public static class MarkdownReportWriter
                 sb.AppendLine($"### {claim.Id} on {r.Model}: {ClaimReport.VerdictText(r.Outcome.Verdict)}").AppendLine();
                 sb.AppendLine(r.Outcome.Reason).AppendLine();
                 if (r.Outcome.Protocol.Length > 0) sb.AppendLine($"Protocol: {r.Outcome.Protocol}").AppendLine();
+                if (r.Outcome.Checks.Count > 0)
+                {
+                    sb.AppendLine("| check | result | measured | wanted | whose | group |").AppendLine("|---|---|---|---|---|---|");
+                    foreach (var c in r.Outcome.Checks)
+                        sb.AppendLine($"| {Esc(c.Name)} | {(c.Passed ? "pass" : "**FAIL**")} | {Esc(c.Measured)} | {Esc(c.Wanted)} | {ClaimCheck.OwnerName(c.Whose)} | {ClaimCheck.GroupName(c.Group)} |");
+                    sb.AppendLine();
+                }
                 if (r.Outcome.Measured.Count > 0)
                 {
                     sb.AppendLine("| number | measured | ± s.e. | tolerance |").AppendLine("|---|---|---|---|");

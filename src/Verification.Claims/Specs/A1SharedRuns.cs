@@ -48,12 +48,4 @@ internal static class SharedRuns
 
     /// <summary>How far a normalised patching number may move: 1e-3 in logit-diff units, scaled by 1 / |clean − corrupted|.</summary>
     public static double PatchingTolerance(PatchingMaps maps) => 1e-3 * Math.Max(1, 1 / Math.Max(1e-6, Math.Abs(maps.CleanLogitDiff - maps.CorruptedLogitDiff)));
-
-    /// <summary>"within 3 standard errors + slack of the published value" and its wording.</summary>
-    public static (bool Ok, string Text) Near(string name, double measured, double se, double published, double slack)
-    {
-        double allowed = 3 * se + slack;
-        bool ok = Math.Abs(measured - published) <= allowed;
-        return (ok, $"{name} {measured:F4} ± {se:F4} vs published {published:G4} ({(ok ? "within" : "outside")} 3 s.e. + {slack:G2})");
-    }
 }

@@ -17,8 +17,8 @@ public sealed class A2PreviousTokenHead : DecoderClaimSpec
                     "amount to the current token, the token two back and BOS.",
         PublishedModel = "attn-only-2l",
         Published = new[] { new PublishedNumber("sequences averaged", 500) },
-        Rule = $"The head's attention by offset peaks at offset 1 (more than any other offset and than BOS), and offsets 0, 2 and BOS each get at " +
-               $"least {ALittle}. Head: L0H3 on attn-only-2l, else the previous-token head HeadRoles detects.",
+        Rule = $"The head's attention by offset peaks at offset 1 (more than any other offset and than BOS: the document's \"mostly\"), and offsets 0, " +
+               $"2 and BOS each get at least {ALittle} (our threshold for \"a little\"). Head: L0H3 on attn-only-2l, else the previous-token head HeadRoles detects.",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -27,19 +27,21 @@ public sealed class A2PreviousTokenHead : DecoderClaimSpec
         var run = LayerZeroOffsets.Measure(target.Model, context);
         var p = run.Profiles[heads.PreviousToken.Head];
         double one = p.ByOffset[1];
-        var checks = new List<(bool Ok, string Text)>
+        var checks = new List<ClaimCheck>
         {
-            (p.PeakOffset == 1 && one > p.Bos, $"peak at offset {p.PeakOffset} ({p.ByOffset[p.PeakOffset]:F3}; BOS {p.Bos:F3})"),
-            (p.ByOffset[0] >= ALittle, $"offset 0: {p.ByOffset[0]:F3}"),
-            (p.ByOffset[2] >= ALittle, $"offset 2: {p.ByOffset[2]:F3}"),
-            (p.Bos >= ALittle, $"BOS: {p.Bos:F3}"),
+            new("mostly the previous token", p.PeakOffset == 1 && one > p.Bos, $"peak at offset {p.PeakOffset} ({p.ByOffset[p.PeakOffset]:F3}); BOS {p.Bos:F3}",
+                "peak at offset 1, above BOS", CheckOwner.Document),
+            new("a little the current token", p.ByOffset[0] >= ALittle, $"{p.ByOffset[0]:F3}", $"≥ {ALittle}", CheckOwner.Ours),
+            new("a little two back", p.ByOffset[2] >= ALittle, $"{p.ByOffset[2]:F3}", $"≥ {ALittle}", CheckOwner.Ours),
+            new("a little BOS", p.Bos >= ALittle, $"{p.Bos:F3}", $"≥ {ALittle}", CheckOwner.Ours),
         };
-        bool holds = checks.All(c => c.Ok);
+        var verdict = ClaimOutcome.Judge(checks);
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
-            Reason = $"{heads.PreviousToken}: " + (holds ? "" : "fails on " + string.Join(", ", checks.Where(c => !c.Ok).Select(c => c.Text)) + "; ") +
+            Verdict = verdict,
+            Reason = $"{heads.PreviousToken}: " + (verdict == Verdict.Holds ? "" : ClaimOutcome.FailedText(checks) + "; ") +
                      $"attention by offset {p.Describe()}. {heads.Source}",
+            Checks = checks,
             Protocol = run.Protocol,
             Measured = LayerZeroOffsets.Numbers(p),
             Figures = LayerZeroOffsets.Figures(target, run, p, "previous-token head"),

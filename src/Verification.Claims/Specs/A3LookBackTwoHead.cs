@@ -16,8 +16,8 @@ public sealed class A3LookBackTwoHead : DecoderClaimSpec
         Statement = "Averaged over random sequences, the look-back-two head spreads its attention over the previous 4-5 tokens, peaking two tokens back.",
         PublishedModel = "attn-only-2l",
         Published = new[] { new PublishedNumber("sequences averaged", 500) },
-        Rule = $"The head's attention by offset peaks at offset 2 (more than any other offset and than BOS), each of offsets 1..4 gets at least {Each}, " +
-               $"and offsets 1..4 together at least {Together}. Head: L0H0 on attn-only-2l, else the look-back-two head HeadRoles detects.",
+        Rule = $"The head's attention by offset peaks at offset 2 (more than any other offset and than BOS: the document's), each of offsets 1..4 gets " +
+               $"at least {Each} and offsets 1..4 together at least {Together} (our thresholds for \"spreads over the previous 4-5 tokens\"). Head: L0H0 on attn-only-2l, else the look-back-two head HeadRoles detects.",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -27,18 +27,20 @@ public sealed class A3LookBackTwoHead : DecoderClaimSpec
         var p = run.Profiles[heads.LookBackTwo.Head];
         double spread = Enumerable.Range(1, 4).Sum(d => p.ByOffset[d]);
         var thin = Enumerable.Range(1, 4).Where(d => p.ByOffset[d] < Each).ToList();
-        var checks = new List<(bool Ok, string Text)>
+        var checks = new List<ClaimCheck>
         {
-            (p.PeakOffset == 2 && p.ByOffset[2] > p.Bos, $"peak at offset {p.PeakOffset} ({p.ByOffset[p.PeakOffset]:F3}; BOS {p.Bos:F3})"),
-            (thin.Count == 0, thin.Count == 0 ? $"offsets 1..4 each ≥ {Each}" : $"offsets {string.Join(", ", thin)} below {Each}"),
-            (spread >= Together, $"offsets 1..4 together {spread:F3}"),
+            new("peaks two tokens back", p.PeakOffset == 2 && p.ByOffset[2] > p.Bos, $"peak at offset {p.PeakOffset} ({p.ByOffset[p.PeakOffset]:F3}); BOS {p.Bos:F3}",
+                "peak at offset 2, above BOS", CheckOwner.Document),
+            new("each of the previous 4 tokens attended", thin.Count == 0, string.Join(", ", Enumerable.Range(1, 4).Select(d => $"{d}: {p.ByOffset[d]:F3}")),
+                $"offsets 1..4 each ≥ {Each}", CheckOwner.Ours),
+            new("spread over the previous 4-5 tokens", spread >= Together, $"{spread:F3}", $"offsets 1..4 together ≥ {Together}", CheckOwner.Ours),
         };
-        bool holds = checks.All(c => c.Ok);
+        var verdict = ClaimOutcome.Judge(checks);
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
-            Reason = $"{heads.LookBackTwo}: " + string.Join("; ", checks.Select(c => (c.Ok ? "" : "FAILS ") + c.Text)) +
-                     $"; attention by offset {p.Describe()}. {heads.Source}",
+            Verdict = verdict,
+            Reason = $"{heads.LookBackTwo}: " + ClaimOutcome.FailedText(checks) + $"; attention by offset {p.Describe()}. {heads.Source}",
+            Checks = checks,
             Protocol = run.Protocol,
             Measured = LayerZeroOffsets.Numbers(p).Append(new MeasuredNumber($"{p.Label} attention to offsets 1..4", spread, 1e-4)).ToList(),
             Figures = LayerZeroOffsets.Figures(target, run, p, "look-back-two head"),

@@ -20,7 +20,7 @@ public sealed class A4PositionOnlyPatterns : DecoderClaimSpec
         PublishedModel = "attn-only-2l",
         Rule = $"Previous-token head: at every query q ≥ 2 its largest attention is to q − 1. Look-back-two head: its largest attention is to q − 2 at " +
                $"≥ {MostQueries:P0} of queries q ≥ 3, its mean attention two back (q ≥ {MaxOffset + 1}) ≥ {Strong}, and one and three back each ≥ {Also}. " +
-               "Heads: L0H3 and L0H0 on attn-only-2l, else the ones HeadRoles detects.",
+               "The peaks are the document's; the fractions and levels are our thresholds. Heads: L0H3 and L0H0 on attn-only-2l, else the ones HeadRoles detects.",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -36,23 +36,26 @@ public sealed class A4PositionOnlyPatterns : DecoderClaimSpec
 
         var prevMisses = Enumerable.Range(2, t - 2).Where(q => prevPeaks[q] != 1).ToList();
         double twoShare = Enumerable.Range(3, t - 3).Count(q => twoPeaks[q] == 2) / (double)(t - 3);
-        var checks = new List<(bool Ok, string Text)>
+        var checks = new List<ClaimCheck>
         {
-            (prevMisses.Count == 0, prevMisses.Count == 0 ? $"{heads.PreviousToken} peaks one back at every q ≥ 2 (mean {prev.ByOffset[1]:F3})"
-                : $"{heads.PreviousToken} does not peak one back at q = {string.Join(", ", prevMisses.Take(8))}{(prevMisses.Count > 8 ? ", ..." : "")}"),
-            (twoShare >= MostQueries, $"{heads.LookBackTwo} peaks two back at {twoShare:P0} of queries q ≥ 3"),
-            (two.ByOffset[2] >= Strong, $"{heads.LookBackTwo} two back {two.ByOffset[2]:F3}"),
-            (two.ByOffset[1] >= Also && two.ByOffset[3] >= Also, $"one back {two.ByOffset[1]:F3}, three back {two.ByOffset[3]:F3}"),
+            new($"{heads.PreviousToken} attends only to the previous token (q ≥ 2)", prevMisses.Count == 0,
+                prevMisses.Count == 0 ? $"peaks one back at every q ≥ 2 (mean {prev.ByOffset[1]:F3})" : $"not at q = {string.Join(", ", prevMisses.Take(8))}{(prevMisses.Count > 8 ? ", ..." : "")}",
+                "peak at q − 1 for every q ≥ 2", CheckOwner.Document),
+            new($"{heads.LookBackTwo} peaks two back", twoShare >= MostQueries, $"{twoShare:P0} of queries q ≥ 3", $"≥ {MostQueries:P0}", CheckOwner.Ours),
+            new($"{heads.LookBackTwo} strongly two back", two.ByOffset[2] >= Strong, $"{two.ByOffset[2]:F3}", $"≥ {Strong}", CheckOwner.Ours),
+            new($"{heads.LookBackTwo} also one and three back", two.ByOffset[1] >= Also && two.ByOffset[3] >= Also,
+                $"one {two.ByOffset[1]:F3}, three {two.ByOffset[3]:F3}", $"each ≥ {Also}", CheckOwner.Ours),
         };
-        bool holds = checks.All(c => c.Ok);
+        var verdict = ClaimOutcome.Judge(checks);
         var labels = Enumerable.Range(0, t).Select(i => i.ToString(CultureInfo.InvariantCulture)).ToArray();
         HeatmapFigure Map(HeadRef h, string role) => new($"{h} ({role}) on positional embeddings only ({target.Name})",
             "hook_embed zeroed; query rows, key columns", labels, labels,
             Enumerable.Range(0, t).Select(q => Enumerable.Range(0, t).Select(k => (double)pattern.Data[(h.Head * t + q) * t + k]).ToArray()).ToArray(), 0, 1);
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
-            Reason = string.Join("; ", checks.Select(c => (c.Ok ? "" : "FAILS ") + c.Text)) + $". {heads.Source}",
+            Verdict = verdict,
+            Reason = ClaimOutcome.FailedText(checks) + $". {heads.Source}",
+            Checks = checks,
             Protocol = $"one forward of {t} positions with hook_embed zeroed (tokens irrelevant), layer-0 patterns; mean attention at offset d over queries " +
                        $"q = {MaxOffset + 1}..{t - 1}; peaks per query (no randomness)",
             Measured = new[]

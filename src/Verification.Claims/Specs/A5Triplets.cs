@@ -7,7 +7,8 @@ namespace Verification.Claims.Specs;
 public sealed class A5Triplets : DecoderClaimSpec
 {
     private const ulong SeedOffset = 500;
-    private const int Filler = 5;
+    // The document writes "…" between the triplets and gives no filler; its numbers equal its A6 length-3 row, which has none.
+    private const int Filler = 0;
     private const double PublishedPB = 0.0649, PublishedPD = 0.0132, Slack = 0.01, SimilarWithin = 0.02;
 
     public override ClaimDefinition Definition { get; } = new()
@@ -22,8 +23,11 @@ public sealed class A5Triplets : DecoderClaimSpec
         {
             new PublishedNumber("P(B)", PublishedPB, "mean over 4000 sequences"), new PublishedNumber("P(D)", PublishedPD, "mean over 4000 sequences")
         },
-        Rule = $"Mean P(B) > mean P(D) in both orders, and the reversed order's P(B) within {SimilarWithin} of the forward one's (similar). " +
-               $"On attn-only-2l also P(B) and P(D) within 3 s.e. + {Slack} of 0.0649 and 0.0132.",
+        Rule = "Run as written: BOS [A][X][B][C][X][D][A][X], no filler (the document gives none). Forward: mean P(B) > mean P(D) (document). " +
+               "Reversed (the same sequences with the triplets swapped, so the comparison is paired): P(B) > P(D) and P(B) higher than forward " +
+               $"(\"a slight increase in the probability for [B]\", the document's direction, compared as point estimates), and within {SimilarWithin} of " +
+               $"forward (\"similar\": our threshold). On attn-only-2l, agreement: P(B) and P(D) within 3 s.e. + {Slack} of 0.0649 and 0.0132 " +
+               "(values the document's, bands ours).",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -33,31 +37,33 @@ public sealed class A5Triplets : DecoderClaimSpec
         var pool = TokenPool.For(model);
         AnswerStatistics Run(bool reversed)
         {
-            var task = SequenceTasks.Triplets(pool, batch, Filler, reversed, context.Seed + SeedOffset + (reversed ? 1UL : 0UL));
+            // One seed for both orders: the same tokens, only the two triplets swapped.
+            var task = SequenceTasks.Triplets(pool, batch, Filler, reversed, context.Seed + SeedOffset);
             return LogitDifference.Measure(model, task.Clean, task.Correct, task.Wrong);
         }
         var forward = Run(false);
         var reversed = Run(true);
-
-        var checks = new List<(bool Ok, string Text)>
+        double change = reversed.PCorrect - forward.PCorrect;
+        var checks = new List<ClaimCheck>
         {
-            (forward.PCorrect > forward.PWrong, $"forward P(B) {forward.PCorrect:F4} ± {forward.PCorrectSe:F4} {(forward.PCorrect > forward.PWrong ? ">" : "≤")} P(D) {forward.PWrong:F4} ± {forward.PWrongSe:F4}"),
-            (reversed.PCorrect > reversed.PWrong, $"reversed P(B) {reversed.PCorrect:F4} {(reversed.PCorrect > reversed.PWrong ? ">" : "≤")} P(D) {reversed.PWrong:F4}"),
-            (Math.Abs(reversed.PCorrect - forward.PCorrect) <= SimilarWithin,
-                $"reversed P(B) − forward P(B) = {(reversed.PCorrect >= forward.PCorrect ? "+" : "")}{reversed.PCorrect - forward.PCorrect:F4} ({(Math.Abs(reversed.PCorrect - forward.PCorrect) <= SimilarWithin ? "similar" : "not similar")})"),
+            new("forward: P(B) > P(D)", forward.PCorrect > forward.PWrong, $"P(B) {forward.PCorrect:F4} ± {forward.PCorrectSe:F4}, P(D) {forward.PWrong:F4} ± {forward.PWrongSe:F4}", "P(B) > P(D)", CheckOwner.Document),
+            new("reversed: P(B) > P(D)", reversed.PCorrect > reversed.PWrong, $"P(B) {reversed.PCorrect:F4}, P(D) {reversed.PWrong:F4}", "P(B) > P(D)", CheckOwner.Document),
+            new("reversed order raises P(B) slightly", change > 0, $"reversed − forward P(B) = {change:+0.0000;-0.0000}", "> 0", CheckOwner.Document),
+            new("reversed order similar", Math.Abs(change) <= SimilarWithin, $"|{change:F4}|", $"≤ {SimilarWithin}", CheckOwner.Ours),
         };
         if (target.Name == "attn-only-2l")
         {
-            checks.Add(SharedRuns.Near("P(B)", forward.PCorrect, forward.PCorrectSe, PublishedPB, Slack));
-            checks.Add(SharedRuns.Near("P(D)", forward.PWrong, forward.PWrongSe, PublishedPD, Slack));
+            checks.Add(ClaimCheck.Near("P(B)", forward.PCorrect, forward.PCorrectSe, PublishedPB, Slack));
+            checks.Add(ClaimCheck.Near("P(D)", forward.PWrong, forward.PWrongSe, PublishedPD, Slack));
         }
-        bool holds = checks.All(c => c.Ok);
+        var verdict = ClaimOutcome.Judge(checks);
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
-            Reason = string.Join("; ", checks.Select(c => c.Text)),
-            Protocol = $"{batch} sequences BOS, {Filler} filler, [A][X][B], {Filler} filler, [C][X][D], {Filler} filler, [A][X] (reversed: the two triplets swapped), " +
-                       $"{pool.Describe()}, every token of a sequence distinct; seed {context.Seed} + {SeedOffset} (reversed + 1); last-position probabilities, means ± s.e.",
+            Verdict = verdict,
+            Reason = ClaimOutcome.FailedText(checks) + $" (forward P(B) {forward.PCorrect:F4}, P(D) {forward.PWrong:F4}; reversed P(B) {reversed.PCorrect:F4}, P(D) {reversed.PWrong:F4})",
+            Checks = checks,
+            Protocol = $"{batch} sequences BOS [A][X][B][C][X][D][A][X] (reversed: the same tokens with the two triplets swapped), " +
+                       $"{pool.Describe()}, A, X, B, C, D distinct; seed {context.Seed} + {SeedOffset} for both orders; last-position probabilities, means ± s.e.",
             Measured = new[]
             {
                 new MeasuredNumber("P(B)", forward.PCorrect, 1e-4, forward.PCorrectSe), new MeasuredNumber("P(D)", forward.PWrong, 1e-4, forward.PWrongSe),

@@ -4,7 +4,7 @@ using Verification.Experiments;
 
 namespace Verification.Claims.Specs;
 
-/// <summary>A6: on [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk the model prefers B over D for pattern lengths 2-5, not 6.</summary>
+/// <summary>A6: on [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk the model predicts B (significantly) for pattern lengths 2-5, not 6.</summary>
 public sealed class A6LengthTable : DecoderClaimSpec
 {
     private static readonly (int Length, double PB, double PD, double Diff)[] Table =
@@ -19,15 +19,18 @@ public sealed class A6LengthTable : DecoderClaimSpec
         Title = "Length table",
         Source = "[001] attn-only-2l: induction circuits for longer sequences",
         Statement = "On BOS [A] X1..Xk [B] [C] X1..Xk [D] [A] X1..Xk (pattern length k + 2), the model prefers the inductive answer B " +
-                    "over D (mean logit diff B − D > 0) for pattern lengths 2 to 5 but not 6.",
+                    "over D for pattern lengths 2 to 5 but not 6.",
         PublishedModel = "attn-only-2l",
         Published = Table.SelectMany(r => new[]
         {
             new PublishedNumber($"length {r.Length} P(B)", r.PB), new PublishedNumber($"length {r.Length} P(D)", r.PD),
             new PublishedNumber($"length {r.Length} logit diff B−D", r.Diff, "mean over 1000 random sequences"),
         }).ToArray(),
-        Rule = "Mean logit diff B − D > 0 at lengths 2-5 and ≤ 0 at length 6. On attn-only-2l also every P(B), P(D) lies within " +
-               $"3 s.e. + {ProbabilitySlack} and every mean logit diff within 3 s.e. + {LogitSlack} of the published table.",
+        Rule = "\"Predicts B\" (the document's column) is tested as mean logit diff B − D significantly above zero, mean > 2 s.e. (our test; the " +
+               "document states none): it must hold at lengths 2-5, and at length 6 (\"sequence length 6 fails\", the document's) the mean must not be " +
+               "significantly above zero (≤ 2 s.e.; a strict sign test there is a coin flip, the published difference being −0.14). On attn-only-2l, " +
+               $"agreement checks: every P(B), P(D) within 3 s.e. + {ProbabilitySlack} and every mean logit diff within 3 s.e. + {LogitSlack} of the " +
+               "published table (values the document's, bands ours).",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -40,23 +43,23 @@ public sealed class A6LengthTable : DecoderClaimSpec
             return (Published: r, Stats: LogitDifference.Measure(model, task.Clean, task.Correct, task.Wrong));
         }).ToList();
 
-        bool Predicts(AnswerStatistics s) => s.LogitDiff > 0;
-        var wrongSign = rows.Where(r => Predicts(r.Stats) != (r.Published.Length <= 5)).Select(r => r.Published.Length).ToList();
-        var checks = new List<(bool Ok, string Text)>();
+        bool Predicts(AnswerStatistics s) => ClaimCheck.SignificantlyPositive(s.LogitDiff, s.LogitDiffSe);
+        var checks = rows.Select(r => r.Published.Length <= 5
+            ? new ClaimCheck($"length {r.Published.Length} predicts B", Predicts(r.Stats), $"{r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2}",
+                "mean logit diff B − D > 2 s.e. (direction: document; test: ours)", CheckOwner.Ours)
+            : new ClaimCheck($"length {r.Published.Length} fails (does not predict B)", !Predicts(r.Stats), $"{r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2}",
+                "mean logit diff B − D ≤ 2 s.e. (direction: document; test: ours)", CheckOwner.Ours)).ToList();
         bool published = target.Name == "attn-only-2l";
         if (published)
             foreach (var (p, s) in rows)
             {
-                checks.Add(SharedRuns.Near($"L{p.Length} P(B)", s.PCorrect, s.PCorrectSe, p.PB, ProbabilitySlack));
-                checks.Add(SharedRuns.Near($"L{p.Length} P(D)", s.PWrong, s.PWrongSe, p.PD, ProbabilitySlack));
-                checks.Add(SharedRuns.Near($"L{p.Length} logit diff", s.LogitDiff, s.LogitDiffSe, p.Diff, LogitSlack));
+                checks.Add(ClaimCheck.Near($"L{p.Length} P(B)", s.PCorrect, s.PCorrectSe, p.PB, ProbabilitySlack));
+                checks.Add(ClaimCheck.Near($"L{p.Length} P(D)", s.PWrong, s.PWrongSe, p.PD, ProbabilitySlack));
+                checks.Add(ClaimCheck.Near($"L{p.Length} logit diff", s.LogitDiff, s.LogitDiffSe, p.Diff, LogitSlack));
             }
-        bool holds = wrongSign.Count == 0 && checks.All(c => c.Ok);
+        var verdict = ClaimOutcome.Judge(checks);
         string signs = string.Join("; ", rows.Select(r => $"L{r.Published.Length}: {r.Stats.LogitDiff:F2} ± {r.Stats.LogitDiffSe:F2}"));
-        string reason = (wrongSign.Count == 0
-                ? $"mean logit diff B − D is > 0 at lengths 2-5 and ≤ 0 at 6 ({signs})"
-                : $"the sign is wrong at length(s) {string.Join(", ", wrongSign)} (wanted > 0 at 2-5, ≤ 0 at 6): {signs}")
-            + (published ? "; " + string.Join("; ", checks.Where(c => !c.Ok).Select(c => c.Text).DefaultIfEmpty("every number within 3 s.e. + slack of the table")) : "");
+        string reason = (verdict == Verdict.Holds ? "B predicted (mean > 2 s.e.) at lengths 2-5 and not at 6" : ClaimOutcome.FailedText(checks)) + $" ({signs})";
 
         var measured = rows.SelectMany(r => new[]
         {
@@ -67,8 +70,9 @@ public sealed class A6LengthTable : DecoderClaimSpec
         var x = rows.Select(r => r.Published.Length.ToString(CultureInfo.InvariantCulture)).ToArray();
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = verdict,
             Reason = reason,
+            Checks = checks,
             Protocol = $"per pattern length L = 2..6: {batch} sequences BOS [A] X1..X(L−2) [B] [C] X1..X(L−2) [D] [A] X1..X(L−2), " +
                        $"{TokenPool.For(model).Describe()}, A, B, C, D and the X distinct; seed {context.Seed} + {SharedRuns.LengthSeed} + L; " +
                        "last-position logits; means ± s.e. over sequences",

@@ -20,6 +20,7 @@ public sealed class A7PatchingByLength : DecoderClaimSpec
         PublishedModel = "attn-only-2l",
         Rule = $"Normalised patching effect (0 = corrupted, 1 = clean, of the mean logit diff B − D): induction head ≥ {High} at every length 2-5; " +
                $"at length 3 the previous-token and look-back-two heads each ≥ {Matters}; at lengths 4 and 5 the look-back-two head is the top layer-0 head. " +
+               $"The orderings are the document's; the levels {High} (\"high\") and {Matters} (\"matters\") are our thresholds. " +
                "Heads: L1H6, L0H3, L0H0 on attn-only-2l, else the roles HeadRoles detects.",
     };
 
@@ -33,22 +34,23 @@ public sealed class A7PatchingByLength : DecoderClaimSpec
         int batch = Batch(context);
         var maps = SharedRuns.LengthPatching(model, context, Lengths, batch);
 
-        var checks = new List<(bool Ok, string Text)>();
+        var checks = new List<ClaimCheck>();
         foreach (var l in Lengths)
-            checks.Add((maps[l].Head(heads.Induction) >= High, $"L{l}: {heads.Induction} {maps[l].Head(heads.Induction):F2}"));
-        checks.Add((maps[3].Head(heads.PreviousToken) >= Matters, $"L3: previous-token {heads.PreviousToken} {maps[3].Head(heads.PreviousToken):F2}"));
-        checks.Add((maps[3].Head(heads.LookBackTwo) >= Matters, $"L3: look-back-two {heads.LookBackTwo} {maps[3].Head(heads.LookBackTwo):F2}"));
+            checks.Add(new($"length {l}: induction head {heads.Induction} is high", maps[l].Head(heads.Induction) >= High, $"{maps[l].Head(heads.Induction):F2}", $"≥ {High}", CheckOwner.Ours));
+        checks.Add(new($"length 3: previous-token head {heads.PreviousToken} matters", maps[3].Head(heads.PreviousToken) >= Matters, $"{maps[3].Head(heads.PreviousToken):F2}", $"≥ {Matters}", CheckOwner.Ours));
+        checks.Add(new($"length 3: look-back-two head {heads.LookBackTwo} matters", maps[3].Head(heads.LookBackTwo) >= Matters, $"{maps[3].Head(heads.LookBackTwo):F2}", $"≥ {Matters}", CheckOwner.Ours));
         foreach (var l in new[] { 4, 5 })
         {
             var top = maps[l].TopHeadInLayer(0);
-            checks.Add((top == heads.LookBackTwo, $"L{l}: top layer-0 head {top} ({maps[l].Head(top):F2})"));
+            checks.Add(new($"length {l}: look-back-two head {heads.LookBackTwo} matters most in layer 0", top == heads.LookBackTwo,
+                $"top {top} {maps[l].Head(top):F2}; {heads.LookBackTwo} {maps[l].Head(heads.LookBackTwo):F2}", $"{heads.LookBackTwo} top in layer 0", CheckOwner.Document));
         }
-        bool holds = checks.All(c => c.Ok);
-        string failed = string.Join("; ", checks.Where(c => !c.Ok).Select(c => c.Text));
+        var verdict = ClaimOutcome.Judge(checks);
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
-            Reason = (holds ? "all hold: " : $"fails ({failed}); measured: ") + string.Join("; ", checks.Select(c => c.Text)) + $". {heads.Source}",
+            Verdict = verdict,
+            Reason = ClaimOutcome.FailedText(checks) + $". {heads.Source}",
+            Checks = checks,
             Protocol = Describe(model, context, batch),
             Measured = Numbers(maps),
             Figures = Heatmaps(target, maps, batch).Append(PositionMap(target, model, context, batch)).ToList(),

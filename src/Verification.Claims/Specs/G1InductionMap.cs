@@ -3,7 +3,7 @@ using Verification.Experiments;
 
 namespace Verification.Claims.Specs;
 
-/// <summary>G1: on repeated random tokens, some heads are induction heads (diagonal score ≥ 0.4); GPT-2 small's are 5.1, 5.5, 6.9, 7.2, 7.10.</summary>
+/// <summary>G1: on repeated random tokens, some heads are induction heads (diagonal score ≥ 0.4); the list 5.1, 5.5, 6.9, 7.2, 7.10 for GPT-2 small is from other published work.</summary>
 public sealed class G1InductionMap : DecoderClaimSpec
 {
     public const double Threshold = 0.4;
@@ -19,12 +19,12 @@ public sealed class G1InductionMap : DecoderClaimSpec
         PublishedModel = "gpt2-small",
         Published = new[]
         {
-            new PublishedNumber("induction heads (count)", 5, "5.1, 5.5, 6.9, 7.2, 7.10"),
-            new PublishedNumber("lowest induction-head score", 0.75, "roughly"),
-            new PublishedNumber("highest induction-head score", 0.93, "roughly"),
+            new PublishedNumber("threshold", Threshold, "the document's detector: score ≥ 0.4, batch 1, N = 25"),
         },
-        Rule = "gpt2-small: every published head scores ≥ 0.4. Any other model: at least one head after layer 0 scores ≥ 0.4 " +
-               "(an induction head exists); which heads they are is reported and gated by the golden numbers.",
+        Rule = $"Score and threshold ≥ {Threshold} are the document's (attn_pattern.diagonal(−N+1).mean(), N = 25). Every head ≥ {Threshold} under the " +
+               "document's protocol (batch 1, one sequence) is reported; the judged score is the mean over a batch of such sequences (ours, for a stable " +
+               "verdict). Any model: at least one head after layer 0 scores ≥ 0.4 (an induction head exists; \"after layer 0\" is ours). gpt2-small also: " +
+               "5.1, 5.5, 6.9, 7.2 and 7.10 each score ≥ 0.4; that list is not in the document but from other published work on GPT-2 small.",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -36,31 +36,33 @@ public sealed class G1InductionMap : DecoderClaimSpec
         var induction = scores.Where(s => s.Layer > 0 && s.Mean >= Threshold).OrderByDescending(s => s.Mean).ToList();
         var best = scores.MaxBy(s => s.Mean)!;
 
-        bool holds;
-        string reason;
+        var single = InductionStripe.Scores(model, RepeatedRandomTokens.Generate(protocol with { Batch = 1 }), n);
+        var singleHeads = single.Where(s => s.Mean >= Threshold).OrderByDescending(s => s.Mean).ToList();
+        var checks = new List<ClaimCheck>
+        {
+            new("an induction head exists after layer 0", induction.Count > 0,
+                induction.Count > 0 ? $"{induction.Count}: {Names(induction)}" : $"none; best {best.Label} {best.Mean:F3}", $"≥ 1 head with score ≥ {Threshold}", CheckOwner.Document),
+        };
         if (target.Name == "gpt2-small")
-        {
-            var missing = PublishedHeads.Where(p => scores.Single(s => s.Layer == p.Layer && s.Head == p.Head).Mean < Threshold).ToList();
-            holds = missing.Count == 0;
-            reason = holds
-                ? $"all five published heads score ≥ {Threshold}; {induction.Count} heads in all: {Names(induction)}"
-                : $"published heads below {Threshold}: {string.Join(", ", missing.Select(m => $"{m.Layer}.{m.Head}"))}";
-        }
-        else
-        {
-            holds = induction.Count > 0;
-            reason = holds
-                ? $"{induction.Count} induction head(s) ≥ {Threshold}: {Names(induction)}"
-                : $"no head after layer 0 reaches {Threshold}; the best is {best.Label} at {best.Mean:F3}";
-        }
+            foreach (var p in PublishedHeads)
+            {
+                var sc = scores.Single(x => x.Layer == p.Layer && x.Head == p.Head);
+                checks.Add(new ClaimCheck($"{p.Layer}.{p.Head} is an induction head", sc.Mean >= Threshold, $"{sc.Mean:F3} ± {sc.StandardError:F3}",
+                    $"≥ {Threshold} (head list: other published work; threshold: document)", CheckOwner.OtherPublished));
+            }
+        var verdict = ClaimOutcome.Judge(checks);
+        string reason = (verdict == Verdict.Holds ? $"{induction.Count} induction head(s) ≥ {Threshold} after layer 0: {Names(induction)}" : ClaimOutcome.FailedText(checks)) +
+                        $". Heads ≥ {Threshold} under the document's protocol (batch 1): {(singleHeads.Count > 0 ? Names(singleHeads) : "none")}";
 
         var measured = scores.Select(s => new MeasuredNumber($"{s.Label} induction score", s.Mean, 1e-3, s.StandardError)).ToList();
         measured.Insert(0, new MeasuredNumber("induction heads (count)", induction.Count, 0));
+        measured.Insert(1, new MeasuredNumber("heads ≥ 0.4 at batch 1 (count)", singleHeads.Count, 0));
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = verdict,
             Reason = reason,
-            Protocol = protocol.Describe() + "; score = mean of pattern[q, q−24] for q = 24..50, averaged over the batch (± s.e.)",
+            Checks = checks,
+            Protocol = protocol.Describe() + "; score = mean of pattern[q, q−24] for q = 24..50, averaged over the batch (± s.e.); batch-1 list from the first sequence alone (the document's protocol)",
             Measured = measured,
             Figures = new Figure[]
             {

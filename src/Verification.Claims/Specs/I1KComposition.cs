@@ -14,7 +14,7 @@ public sealed class I1KComposition : DecoderClaimSpec
         Statement = "The induction head's keys are made from the previous-token head's output: the K-composition score of " +
                     "(previous-token head → induction head) is the largest of all earlier heads' K-composition scores into the induction head.",
         PublishedModel = "attn-only-2l",
-        Rule = "Composition scores as TransformerLens's all_composition_scores (‖W_OV^src · W_K^dst W_Q^dstᵀ‖_F / (‖W_OV^src‖_F ‖W_QK^dst‖_F), " +
+        Rule = "[004] names no model and gives no numbers: the measure and the rule below are ours. Composition scores as TransformerLens's all_composition_scores (‖W_OV^src · W_K^dst W_Q^dstᵀ‖_F / (‖W_OV^src‖_F ‖W_QK^dst‖_F), " +
                "processed weights). The maximum is over every head in the layers before the induction head (layer 0 in a two-layer model) into " +
                "the induction head alone: the claim is about where that head's keys come from, and scores into other heads measure other " +
                "heads' inputs (their norms and roles differ), so they are reported, not compared. Holds when the previous-token head has the " +
@@ -39,7 +39,11 @@ public sealed class I1KComposition : DecoderClaimSpec
         int rank = intoInduction.Count(x => x.Score > prevScore) + 1;
         var overall = Enumerable.Range(0, sources.Count).SelectMany(i => Enumerable.Range(0, nHeads).Select(h => (Src: sources[i], Dst: h, Score: k[i, h]))).MaxBy(x => x.Score);
 
-        bool holds = best.Head == heads.PreviousToken;
+        var checks = new List<ClaimCheck>
+        {
+            new($"{heads.PreviousToken} has the largest K-composition into {ind}", best.Head == heads.PreviousToken,
+                $"{prevScore:F4}, rank {rank} of {sources.Count}; largest other {runnerUp.Head} {runnerUp.Score:F4}", "rank 1", CheckOwner.Ours),
+        };
         string reason = $"K-composition {heads.PreviousToken} → {ind} = {prevScore:F4}, rank {rank} of {sources.Count} sources into {ind}; " +
                         $"the largest other is {runnerUp.Head} at {runnerUp.Score:F4}. (Largest over all pairs into layer {ind.Layer}: " +
                         $"{overall.Src} → L{ind.Layer}H{overall.Dst} at {overall.Score:F4}; Q-composition of the pair {matrices[CompositionKind.Q][prevIndex, ind.Head]:F4}, " +
@@ -57,7 +61,8 @@ public sealed class I1KComposition : DecoderClaimSpec
         var columnLabels = Enumerable.Range(0, nHeads).Select(h => new HeadRef(ind.Layer, h).Label).ToArray();
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = ClaimOutcome.Judge(checks),
+            Checks = checks,
             Reason = reason,
             Protocol = $"heads: {heads.How}; composition scores from the weights (no inputs, no randomness beyond head detection), " +
                        "TransformerLens's formulas: left = W_V·W_O of the earlier head, right = W_Q·W_Kᵀ (Q), its transpose (K) or W_V·W_O (V); " +

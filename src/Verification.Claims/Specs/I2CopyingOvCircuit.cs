@@ -18,9 +18,10 @@ public sealed class I2CopyingOvCircuit : DecoderClaimSpec
         Statement = "The induction head's full OV circuit W_E·W_V·W_O·W_U copies: attending to a token raises that token's own logit most " +
                     "(top-1 / top-5 copying accuracy over source tokens).",
         PublishedModel = "attn-only-2l",
-        Rule = $"Copying accuracy = fraction of source tokens whose own logit is the top-1 / in the top-5 of their row, ranked over the full vocabulary " +
+        Rule = "[004] names no model and gives no numbers: the measure and both thresholds are ours (\"most tokens\" read as top-5 > 0.5). " +
+               $"Copying accuracy = fraction of source tokens whose own logit is the top-1 / in the top-5 of their row, ranked over the full vocabulary " +
                $"(every token but BOS as source for vocabularies up to {AllRowsUpTo}, else a seeded sample). attn-only-2l (L1H6): top-5 > {PublishedTop5} " +
-               $"(\"most tokens\"). Other models (the detected induction head): top-5 > {DiagonalRule.GenericWords}. " +
+               $"(our threshold). Other models (the detected induction head): top-5 > {DiagonalRule.GenericWords}. " +
                "The other heads of the induction head's layer are reported as a baseline, and the positive eigenvalue share Σλ/Σ|λ| of the " +
                "circuit beside it (reported, not judged).",
     };
@@ -45,9 +46,13 @@ public sealed class I2CopyingOvCircuit : DecoderClaimSpec
 
         bool published = target.Name == "attn-only-2l";
         double threshold = published ? PublishedTop5 : DiagonalRule.GenericThreshold(acc);
-        bool holds = acc.Top5Fraction > threshold;
+        var checks = new List<ClaimCheck>
+        {
+            new($"{ind}'s full OV circuit copies", acc.Top5Fraction > threshold, $"top-5 {acc.Top5Fraction:P2}, top-1 {acc.Top1Fraction:P2}", $"top-5 > {threshold:P2}", CheckOwner.Ours),
+        };
+        bool holds = checks[0].Passed;
         var others = perHead.Where((_, h) => h != ind.Head).ToArray();
-        string reason = $"{ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} ({(published ? "published rule" : DiagonalRule.GenericWords)}). " +
+        string reason = $"{ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} ({(published ? "our threshold for attn-only-2l" : "our threshold: " + DiagonalRule.GenericWords)}). " +
                         $"Other layer-{ind.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}. " +
                         $"Positive eigenvalue share Σλ/Σ|λ| of {ind}'s full OV circuit: {positive:F3} (1 = pure copying)";
 
@@ -58,7 +63,8 @@ public sealed class I2CopyingOvCircuit : DecoderClaimSpec
         var labels = Enumerable.Range(0, perHead.Length).Select(h => new HeadRef(ind.Layer, h).Label).ToArray();
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = ClaimOutcome.Judge(checks),
+            Checks = checks,
             Reason = reason,
             Protocol = $"heads: {heads.How}; full OV circuit W_E·W_V[h]·W_O[h]·W_U of every layer-{ind.Layer} head on the processed weights " +
                        $"(positional embeddings, biases and LayerNorm scales left out: a scale only rescales a row); rows: {rows.Count} source tokens " +

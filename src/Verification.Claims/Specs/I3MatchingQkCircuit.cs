@@ -16,7 +16,8 @@ public sealed class I3MatchingQkCircuit : DecoderClaimSpec
         Statement = "The induction head's QK circuit with keys read through the previous-token head's OV, (Ê W_Q^ind)(Ê W_V^prev W_O^prev W_K^ind)ᵀ, " +
                     "scores highest, for a query on token t, the key whose previous token is t: the position after t's earlier copy.",
         PublishedModel = "attn-only-2l",
-        Rule = $"For each query token t (every token but BOS up to {I2CopyingOvCircuit.AllRowsUpTo} tokens, else a seeded sample), the rank of the " +
+        Rule = "[004] names no model and gives no numbers: the measure and threshold are ours. " +
+               $"For each query token t (every token but BOS up to {I2CopyingOvCircuit.AllRowsUpTo} tokens, else a seeded sample), the rank of the " +
                $"key token t among all keys. Holds when the top-5 accuracy exceeds {DiagonalRule.GenericWords}, on every model (the " +
                "document gives no value). The key-side direction (for each key, the best query) and the same circuit through the other heads " +
                "of the previous-token head's layer are reported as comparisons.",
@@ -43,10 +44,15 @@ public sealed class I3MatchingQkCircuit : DecoderClaimSpec
         var acc = through[prev.Head];
 
         double threshold = DiagonalRule.GenericThreshold(acc);
-        bool holds = acc.Top5Fraction > threshold;
+        var checks = new List<ClaimCheck>
+        {
+            new($"QK through {prev} into {ind} matches a token to the position after its copy", acc.Top5Fraction > threshold,
+                $"top-5 {acc.Top5Fraction:P2}, top-1 {acc.Top1Fraction:P2}", $"top-5 > {threshold:P2}", CheckOwner.Ours),
+        };
+        bool holds = checks[0].Passed;
         var others = through.Where((_, h) => h != prev.Head).ToArray();
         string reason = $"queries on t, keys after t via {prev} into {ind}: {DiagonalRule.Describe(acc)}; top-5 {(holds ? ">" : "≤")} {threshold:P2} " +
-                        $"({DiagonalRule.GenericWords}). Key side: top-1 {keySide!.Top1Fraction:P1}, top-5 {keySide.Top5Fraction:P1}. " +
+                        $"(our threshold: {DiagonalRule.GenericWords}). Key side: top-1 {keySide!.Top1Fraction:P1}, top-5 {keySide.Top5Fraction:P1}. " +
                         $"Through the other layer-{prev.Layer} heads: top-5 {others.Min(a => a.Top5Fraction):P1}–{others.Max(a => a.Top5Fraction):P1}. " +
                         $"Positive eigenvalue share Σλ/Σ|λ| of the circuit: {positive:F3}";
 
@@ -57,7 +63,8 @@ public sealed class I3MatchingQkCircuit : DecoderClaimSpec
             .Select(x => new MeasuredNumber($"QK through L{prev.Layer}H{x.h} top-5 accuracy", x.a.Top5Fraction, 1e-3)));
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = ClaimOutcome.Judge(checks),
+            Checks = checks,
             Reason = reason,
             Protocol = $"heads: {heads.How}; Ê = W_E with each row centred and scaled to unit RMS (LayerNorm of a token embedding without its position); " +
                        "the induction head's LayerNorm scale on the key taken as one constant; positions, biases, MLPs and the key token's own embedding left out; " +

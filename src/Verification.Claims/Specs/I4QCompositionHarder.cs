@@ -21,7 +21,7 @@ public sealed class I4QCompositionHarder : DecoderClaimSpec
         Statement = "A shortformer model (positional embeddings only in queries and keys) cannot form induction heads through Q-composition of " +
                     "positional information, because its layer-0 heads' OV circuits never see positions; induction forms through K-composition.",
         PublishedModel = "attn-only-2l",
-        Rule = "Not run as stated: the engine has no shortformer and no shortformer was trained, so whether one forms induction heads is not measured. " +
+        Rule = "[004] names no model and gives no numbers: both measures and the threshold below are ours. Not run as stated: the engine has no shortformer and no shortformer was trained, so whether one forms induction heads is not measured. " +
                "Measured instead, on any model, the claim's two premises: (1) the induction head is built by K- rather than Q-composition: the " +
                "K-composition score of (previous-token head → induction head) exceeds its Q-composition score; (2) with positions kept out of the residual " +
                "stream there is no positional information for Q-composition to use: emulating a shortformer's layer 0 (the model's own attention patterns, " +
@@ -44,14 +44,20 @@ public sealed class I4QCompositionHarder : DecoderClaimSpec
 
         bool kBeatsQ = k > q;
         bool dropped = share.Shortformer <= FloorMultiple * share.NoiseFloor;
-        bool holds = kBeatsQ && dropped;
+        var checks = new List<ClaimCheck>
+        {
+            new($"premise 1: {ind} is built by K- rather than Q-composition from {prev}", kBeatsQ, $"K {k:F4}, Q {q:F4}", "K > Q", CheckOwner.Ours),
+            new($"premise 2: no positional information in {prev0}'s shortformer output", dropped, $"R² {share.Shortformer:F3} (model's own {share.Standard:F3})",
+                $"≤ {FloorMultiple}× noise floor {share.NoiseFloor:F3}", CheckOwner.Ours),
+        };
         string reason = $"not run as stated (no shortformer in the engine; none trained). Premise 1: K-composition {prev}→{ind} {k:F4} " +
                         $"{(kBeatsQ ? ">" : "≤")} Q-composition {q:F4}. Premise 2: positional share of {prev0}'s output {share.Standard:F3} in the model, " +
                         $"{share.Shortformer:F3} with shortformer values ({(dropped ? "at most" : "more than")} {FloorMultiple}× the noise floor {share.NoiseFloor:F3} " +
                         $"of {batch} sequences × {share.Positions} positions)";
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = ClaimOutcome.Judge(checks),
+            Checks = checks,
             Reason = reason,
             Protocol = $"heads: {heads.How}; composition scores as I1; positional share on {drawn}: R² of position for {prev0}'s output z·W_O over " +
                        $"positions {share.FirstPosition}..{length - 1}; shortformer emulation = layer 0 with hook_v replaced by the values of a run " +

@@ -18,7 +18,7 @@ public sealed class S1InductionStrength : DecoderClaimSpec
                     "after shuffling every token but the last (induction strength = the difference); the mean strength is positive.",
         PublishedModel = "attn-only-2l",
         Rule = "Any model (the document gives the sign, not a value): the mean strength over the sequences is positive by more than " +
-               "3 standard errors.",
+               "3 standard errors (our test).",
     };
 
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context)
@@ -34,13 +34,18 @@ public sealed class S1InductionStrength : DecoderClaimSpec
         var after = m.ShuffledLogOdds.Select(r => r[0]).ToArray();
         double positive = strengths.Count(s => s > 0) / (double)batch;
 
-        bool holds = mean - 3 * se > 0;
+        var checks = new List<ClaimCheck>
+        {
+            new("induction strength positive on average", mean - 3 * se > 0, $"{mean:F3} ± {se:F3}", "mean > 3 s.e. (sign: document; test: ours)", CheckOwner.Ours),
+        };
+        bool holds = checks[0].Passed;
         string reason = $"mean induction strength {mean:F3} ± {se:F3} (s.e., {batch} sequences) is {(holds ? "" : "not ")}above 0 by more than 3 s.e." +
                         $" (log-odds of B {before.Average():F3} after the induction sequence, {after.Average():F3} after the shuffled one; " +
                         $"{positive:P0} of sequences positive)";
         return new ClaimOutcome
         {
-            Verdict = holds ? Verdict.Holds : Verdict.Fails,
+            Verdict = ClaimOutcome.Judge(checks),
+            Checks = checks,
             Reason = reason,
             Protocol = protocol.Describe() + (context.Size == RunSize.Ci ? "; " + ForwardBudget.Describe(CiReference, batch) : "") + "; strength = logit(p_B) − logit(p_B shuffled), logit(p) = log p − log(1 − p) from the last position's " +
                        "log-softmax (double); mean ± s.e. over sequences",

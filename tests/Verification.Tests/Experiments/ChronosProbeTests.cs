@@ -29,6 +29,19 @@ public class ChronosProbeTests
     }
 
     [Fact]
+    public void Induction_query_is_the_final_repeated_token_not_EOS()
+    {
+        var ids = ChronosInduction.RepeatedTokens(new SeededRandom(3), 10, 2);
+        int q = ChronosInduction.QueryOf(ids);
+        q.Should().Be(20, "the token before EOS is the repeated first token");
+        var attention = Enumerable.Repeat(0.0, ids.Length).ToArray();
+        attention[11] = 1; // the token after the latest earlier copy (position 10)
+        ChronosInduction.IsInductionHead(attention, ids, q).Should().BeTrue();
+        ChronosInduction.Score(attention, ids, ids.Length - 1).Should().BeNull("EOS never occurred before: read literally, no head is found");
+        FluentActions.Invoking(() => ChronosInduction.QueryOf(new[] { 1, 1 })).Should().Throw<ArgumentException>();
+    }
+
+    [Fact]
     public void Multisine_samples_and_spectrum_by_hand()
     {
         // 2 sin(2π t), t = 0, 1/4, 1/2, 3/4 → 0, 2, 0, −2; DFT bin 1 = 2(−i) − 2(i) = −4i → |4|, bins 0 and 2 vanish.

@@ -59,7 +59,8 @@ public class PatchingClaimSpecTests
         a1.Measured.Should().Contain(m => m.Name == "length 2 L1H6 patching");
         var a6 = new A6LengthTable().Evaluate(target, Ci);
         a6.Verdict.Should().Be(Verdict.Fails);
-        a6.Reason.Should().Contain("vs published");
+        a6.Checks.Count(c => c.Group == CheckGroup.Agreement).Should().Be(15, "P(B), P(D) and the logit diff at five lengths, against the published table");
+        a6.Checks.Should().Contain(c => c.Name == "length 6 fails (does not predict B)" && c.Group == CheckGroup.Structure);
         new A2PreviousTokenHead().Evaluate(target, Ci).Reason.Should().StartWith("L0H3");
     }
 

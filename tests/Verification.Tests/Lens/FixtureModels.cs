@@ -7,7 +7,8 @@ namespace Verification.Tests.Lens;
 /// <summary>Fixture models loaded once per test run (raw and TransformerLens-processed).</summary>
 public static class FixtureModels
 {
-    public static readonly string[] Names = { "attn-only-2l-mini", "gpt2-mini", "attn-only-2l-induction" };
+    public static readonly string[] Names = { "attn-only-2l-mini", "gpt2-mini", "attn-only-2l-induction",
+        "ground-truth/attn-only-2l-circuits", "ground-truth/attn-only-2l-circuits-no-previous-token" };
 
     private static readonly ConcurrentDictionary<(string, bool), Lazy<HookedTransformer>> Cache = new();
 
