@@ -7,7 +7,7 @@ internal static class BpeFiles
 {
     public static Dictionary<string, int> ReadVocabulary(string path)
     {
-        string json = ReadText(path);
+        string json = ReadText(path, LoadLimits.VocabularyBytes);
         try
         {
             using var doc = JsonDocument.Parse(json);
@@ -43,7 +43,7 @@ internal static class BpeFiles
     /// <summary>merges.txt: an optional "#version" line, then one "left right" pair a line, highest priority first.</summary>
     public static List<(string Left, string Right)> ReadMerges(string path)
     {
-        var lines = ReadText(path).Split('\n');
+        var lines = ReadText(path, LoadLimits.VocabularyBytes).Split('\n');
         var merges = new List<(string, string)>(lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {
@@ -70,19 +70,13 @@ internal static class BpeFiles
         }
     }
 
-    internal static string ReadText(string path)
-    {
-        try { return File.ReadAllText(path, System.Text.Encoding.UTF8); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException(path, $"cannot be read ({e.Message})", e);
-        }
-    }
+    /// <summary>A tokenizer file read through <see cref="SafeFile"/>: a regular file within <paramref name="maxBytes"/>.</summary>
+    internal static string ReadText(string path, long maxBytes) => SafeFile.ReadAllText(path, maxBytes, "tokenizer file");
 
     private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A token in quotes, escaped as JSON (readable: non-ASCII letters kept, controls escaped).</summary>
-    internal static string Quote(string s) => JsonSerializer.Serialize(s, QuoteOptions);
+    internal static string Quote(string s) => JsonSerializer.Serialize(s.Length > 80 ? s[..80] + "..." : s, QuoteOptions);
 
     internal static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }
