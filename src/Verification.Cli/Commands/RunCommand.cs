@@ -30,6 +30,7 @@ internal static class RunCommand
         foreach (var o in new Option[] { models, full, outDir, seed, claims, golden, accept }) command.Add(o);
         command.SetAction(parse =>
         {
+            InputChecks.OutputDirectory(parse.GetValue(outDir)!, "--out");
             var specs = parse.GetValue(claims) is { Length: > 0 } ids ? ids.Select(ClaimCatalog.Get).ToList() : ClaimCatalog.All.ToList();
             var size = parse.GetValue(full) ? RunSize.Full : RunSize.Ci;
             if (size == RunSize.Full && parse.GetValue(accept)) throw new UsageException("--accept records golden numbers, which are kept at CI sizes: drop --full");
