@@ -20,6 +20,8 @@ public static class ClaimTargets
             // A published name given with --model replaces its "weights absent" entry; anything else is added.
             var published = targets.FindIndex(t => t.Kind == TargetKind.Published && t.Name == model);
             var directory = Commands.ModelDirectory.Resolve(model);
+            // A model the user names is input: if it cannot load, that is exit 2 now, not "not run" in the report.
+            _ = Verification.Lens.ModelLoader.Load(directory, Verification.Lens.Weights.WeightProcessingOptions.None);
             var name = published >= 0 ? model : Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
             var target = ModelCatalog.FromDirectory(name, published >= 0 ? TargetKind.Published : TargetKind.Fixture, directory,
                 family: published >= 0 ? targets[published].Family : null);
