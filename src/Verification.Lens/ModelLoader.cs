@@ -38,11 +38,31 @@ public static class ModelLoader
         var files = Locate(directory);
         var config = ModelConfigReader.Read(files.ConfigPath);
         var dict = files.Format == "safetensors" ? SafetensorsReader.Read(files.WeightsPath) : TorchCheckpointReader.Read(files.WeightsPath);
+        CheckFinite(dict);
         var weights = FromStateDict(dict, config);
         processing ??= WeightProcessingOptions.Default;
         if (processing.Any) (config, weights) = WeightProcessing.Apply(config, weights, processing);
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         return new HookedTransformer(config, weights, files.Tokenizer, name);
+    }
+
+    /// <summary>
+    /// Rule: NaN in any weight is refused (every prediction would be NaN); an infinity is refused in any tensor of more
+    /// than one element (a scalar -inf is TransformerLens's IGNORE mask value, which is legitimate).
+    /// </summary>
+    public static void CheckFinite(StateDict dict)
+    {
+        foreach (var (name, t) in dict)
+        {
+            var data = t.Data;
+            bool single = data.Length <= 1;
+            for (int i = 0; i < data.Length; i++)
+            {
+                float v = data[i];
+                if (float.IsNaN(v) || (!single && float.IsInfinity(v)))
+                    throw new ModelFormatException(dict.SourcePath, $"tensor '{Verification.Loading.Safetensors.MessageText.Safe(name)}' holds {v} at element {i}; weights must be finite");
+            }
+        }
     }
 
     /// <summary>Converts a state dict to TransformerLens weights according to the config's family.</summary>
