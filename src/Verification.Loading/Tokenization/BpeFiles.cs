@@ -28,6 +28,9 @@ internal static class BpeFiles
         var seenIds = new Dictionary<int, string>();
         foreach (var property in element.EnumerateObject())
         {
+            // Stated limit: a token is at most LoadLimits.TokenChars characters (real ones are tens).
+            if (property.Name.Length > LoadLimits.TokenChars)
+                throw new ModelFormatException(path, $"{what}: a token of {property.Name.Length} characters, over the {LoadLimits.TokenChars}-character limit ({Quote(property.Name)})");
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out int id) || id < 0)
                 throw new ModelFormatException(path, $"{what}: token {Quote(property.Name)} has id {property.Value.GetRawText()}, expected a non-negative integer");
             if (seenIds.TryGetValue(id, out var other))
@@ -48,6 +51,8 @@ internal static class BpeFiles
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
+            if (line.Length > 2 * LoadLimits.TokenChars + 1)
+                throw new ModelFormatException(path, $"line {i + 1} is {line.Length} characters, over the limit for two tokens ({Quote(line)})");
             if (line.Length == 0 || (i == 0 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
             var parts = line.Split(' ');
             if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
