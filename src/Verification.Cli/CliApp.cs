@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Verification.Cli.Commands;
 using Verification.Loading;
+using Verification.Loading.Safetensors;
 
 namespace Verification.Cli;
 
@@ -43,7 +44,7 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && !IsHelpRequest(args))
         {
-            error.WriteLine($"error: {parse.Errors[0].Message} (see --help)");
+            error.WriteLine($"error: {ErrorLine(parse.Errors[0].Message)} (see --help)");
             return ExitCodes.BadInput;
         }
         try
@@ -52,10 +53,16 @@ public static class CliApp
         }
         catch (Exception e) when (OneLine(e) is { } message)
         {
-            error.WriteLine($"error: {message}");
+            error.WriteLine($"error: {ErrorLine(message)}");
             return IsCouldNotRun(e) ? ExitCodes.CouldNotRun : ExitCodes.BadInput;
         }
     }
+
+    /// <summary>
+    /// The one sanitiser every error message passes: control characters (a newline in a tensor name, say) escaped,
+    /// long values clipped, so a hostile file can neither forge a second line nor flood the terminal.
+    /// </summary>
+    public static string ErrorLine(string message) => MessageText.Safe(message, 600);
 
     private static bool IsHelpRequest(string[] args) => args.Any(a => a is "--help" or "-h" or "-?");
 

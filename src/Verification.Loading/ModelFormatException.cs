@@ -5,6 +5,8 @@ public sealed class ModelFormatException : Exception
 {
     public string FilePath { get; }
     public string Problem { get; }
+    /// <summary>The model's files are absent (no directory, config or weights), not malformed: a run reports it "could not run".</summary>
+    public bool FilesMissing { get; init; }
 
     public ModelFormatException(string filePath, string problem, Exception? inner = null)
         : base($"{filePath}: {problem}", inner)

@@ -24,8 +24,12 @@ internal static class HeadsCommand
             int b = parse.GetValue(batch), n = parse.GetValue(length);
             if (b <= 0) throw new UsageException($"--batch must be positive, got {b}");
             if (n <= 0) throw new UsageException($"--length must be positive, got {n}");
+            if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
             var m = model.Load(parse);
-            if (2 * n + 1 > m.Config.NCtx) throw new UsageException($"--length {n} needs {2 * n + 1} positions; the model's context is {m.Config.NCtx}");
+            long positions = 2L * n + 1; // long: 2n+1 overflows int for n near 2^30
+            if (positions > m.Config.NCtx) throw new UsageException($"--length {n} needs {positions} positions; the model's context is {m.Config.NCtx}");
+            InputChecks.WorkloadFits(m.Config, b, positions, "--batch");
+            if (m.BosTokenId is null) throw new UsageException($"model '{m.Name}' has no BOS token id (config bos_token_id or tokenizer); heads needs one");
             var protocol = RepeatedRandomTokens.DefaultFor(m, b, n, parse.GetValue(seed));
             var scores = HeadScores.Compute(m, RepeatedRandomTokens.Generate(protocol), n);
 
@@ -54,7 +58,7 @@ internal static class HeadsCommand
                         ["duplicate_token"] = s.DuplicateToken, ["bos"] = s.Bos,
                     }).ToArray()),
                 };
-                File.WriteAllText(file.FullName, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                InputChecks.WriteText(file, "--json", doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
             return ExitCodes.Success;
         });

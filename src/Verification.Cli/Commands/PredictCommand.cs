@@ -26,6 +26,7 @@ internal static class PredictCommand
             if ((text == null) == (idList == null)) throw new UsageException("give exactly one of --prompt TEXT or --tokens ID,ID,...");
             int k = parse.GetValue(top);
             if (k <= 0) throw new UsageException($"--top must be positive, got {k}");
+            if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
             var m = model.Load(parse);
             var ids = text != null ? PromptIds(m, text, !parse.GetValue(noBos)) : ParseIds(idList!);
             if (ids.Count == 0) throw new UsageException("the prompt has no tokens");
@@ -52,7 +53,7 @@ internal static class PredictCommand
                         ["rank"] = r + 1, ["token"] = id, ["text"] = m.Tokenizer?.TokenToString(id), ["logprob"] = logProbs[id], ["prob"] = Math.Exp(logProbs[id]),
                     }).ToArray()),
                 };
-                File.WriteAllText(file.FullName, doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                InputChecks.WriteText(file, "--json", doc.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             }
             return ExitCodes.Success;
         });

@@ -34,6 +34,7 @@ internal static class RunCommand
         foreach (var o in new Option[] { models, names, asNames, fixtures, full, outDir, seed, claims, golden, accept }) command.Add(o);
         command.SetAction(parse =>
         {
+            InputChecks.OutputDirectory(parse.GetValue(outDir)!, "--out");
             var specs = parse.GetValue(claims) is { Length: > 0 } ids ? ids.Select(ClaimCatalog.Get).ToList() : ClaimCatalog.All.ToList();
             var size = parse.GetValue(full) ? RunSize.Full : RunSize.Ci;
             if (size == RunSize.Full && parse.GetValue(accept)) throw new UsageException("--accept records golden numbers, which are kept at CI sizes: drop --full");
@@ -90,7 +91,8 @@ internal static class RunCommand
         return null;
     }
 
-    // A model asked for by name that cannot run is exit 3, with the reason; its claims show "not run" in the report.
+    // A model asked for that cannot run (weights absent, say) is exit 3, with the reason; its claims show "not run" in the
+    // report. A model whose files are there but malformed is bad input: the ModelFormatException propagates (exit 2, one line).
     private static List<string> CouldNotRun(IReadOnlyList<ModelTarget> requested)
     {
         var lines = new List<string>();
@@ -98,6 +100,7 @@ internal static class RunCommand
         {
             if (!t.Available) { lines.Add($"{t.Name}: {t.UnavailableReason}"); continue; }
             try { _ = t.Model; }
+            catch (Verification.Loading.ModelFormatException e) when (!e.FilesMissing) { throw; }
             catch (Exception e) when (e is Verification.Loading.ModelFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
             { lines.Add($"{t.Name}: cannot load {t.Directory}: {e.Message}"); }
         }

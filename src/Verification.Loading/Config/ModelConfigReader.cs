@@ -10,10 +10,7 @@ public static class ModelConfigReader
 {
     public static ModelConfig Read(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        { throw new ModelFormatException(path, $"cannot read config: {e.Message}"); }
+        string text = SafeFile.ReadAllText(path, LoadLimits.ConfigBytes, "config");
 
         JsonElement root;
         try
@@ -36,12 +33,12 @@ public static class ModelConfigReader
     {
         if (!r.TryGetProperty("n_layers", out _) && !r.TryGetProperty("d_model", out _))
         {
-            var kind = r.TryGetProperty("model_type", out var mt) ? $"model_type '{mt}'" : "no model_type and no TransformerLens fields";
+            var kind = r.TryGetProperty("model_type", out var mt) ? $"model_type {Raw(mt)}" : "no model_type and no TransformerLens fields";
             throw new ModelFormatException(path, $"unsupported config ({kind}): expected TransformerLens fields (n_layers, d_model, ...) or a Hugging Face GPT-2 config");
         }
         int dModel = Int(path, r, "d_model");
         int nHeads = Int(path, r, "n_heads");
-        bool attnOnly = Bool(r, "attn_only") ?? false;
+        bool attnOnly = Bool(path, r, "attn_only") ?? false;
         return new ModelConfig
         {
             NLayers = Int(path, r, "n_layers"),
@@ -52,14 +49,14 @@ public static class ModelConfigReader
             NCtx = Int(path, r, "n_ctx"),
             DVocab = Int(path, r, "d_vocab"),
             AttnOnly = attnOnly,
-            ActFn = Str(r, "act_fn"),
-            NormalizationType = r.TryGetProperty("normalization_type", out var nt) ? (nt.ValueKind == JsonValueKind.Null ? null : nt.GetString()) : "LN",
-            PositionalEmbeddingType = Str(r, "positional_embedding_type") ?? "standard",
+            ActFn = Str(path, r, "act_fn"),
+            NormalizationType = r.TryGetProperty("normalization_type", out var nt) && nt.ValueKind == JsonValueKind.Null ? null : Str(path, r, "normalization_type") ?? "LN",
+            PositionalEmbeddingType = Str(path, r, "positional_embedding_type") ?? "standard",
             Eps = Dbl(path, r, "eps") ?? 1e-5,
             Family = ModelFamily.TransformerLens,
-            OriginalArchitecture = Str(r, "original_architecture"),
-            TokenizerName = Str(r, "tokenizer_name"),
-            DefaultPrependBos = Bool(r, "default_prepend_bos") ?? true,
+            OriginalArchitecture = Str(path, r, "original_architecture"),
+            TokenizerName = Str(path, r, "tokenizer_name"),
+            DefaultPrependBos = Bool(path, r, "default_prepend_bos") ?? true,
             BosTokenId = OptInt(path, r, "bos_token_id"),
         };
     }
@@ -78,15 +75,15 @@ public static class ModelConfigReader
             NCtx = OptInt(path, r, "n_positions") ?? Int(path, r, "n_ctx"),
             DVocab = Int(path, r, "vocab_size"),
             AttnOnly = false,
-            ActFn = Str(r, "activation_function") ?? "gelu_new",
+            ActFn = Str(path, r, "activation_function") ?? "gelu_new",
             NormalizationType = "LN",
             Eps = Dbl(path, r, "layer_norm_epsilon") ?? 1e-5,
             Family = ModelFamily.HuggingFaceGpt2,
             OriginalArchitecture = "GPT2LMHeadModel",
-            TokenizerName = Str(r, "_name_or_path"),
+            TokenizerName = Str(path, r, "_name_or_path"),
             DefaultPrependBos = true,
             BosTokenId = OptInt(path, r, "bos_token_id"),
-            TieWordEmbeddings = Bool(r, "tie_word_embeddings") ?? true,
+            TieWordEmbeddings = Bool(path, r, "tie_word_embeddings") ?? true,
         };
     }
 
@@ -98,6 +95,7 @@ public static class ModelConfigReader
         if (!c.AttnOnly) Positive("d_mlp", c.DMlp);
         if (c.NLayers > 1024 || c.DModel > 65536 || c.NHeads > 1024 || c.NCtx > 1 << 20 || c.DVocab > 1 << 22)
             throw new ModelFormatException(path, "config declares an implausibly large model");
+        if (!(c.Eps > 0 && c.Eps < 1)) throw new ModelFormatException(path, $"config eps {c.Eps} must be in (0, 1)");
         if (c.PositionalEmbeddingType != "standard")
             throw new ModelFormatException(path, $"positional_embedding_type '{c.PositionalEmbeddingType}' is not supported (only 'standard')");
         if (c.NormalizationType is not (null or "LN" or "LNPre"))
@@ -115,19 +113,32 @@ public static class ModelConfigReader
     {
         if (!r.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
         if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i)) return i;
-        throw new ModelFormatException(path, $"config field '{name}' must be an integer, got {v.GetRawText()}");
+        throw new ModelFormatException(path, $"config field '{name}' must be an integer, got {Raw(v)}");
     }
 
     private static double? Dbl(string path, JsonElement r, string name)
     {
         if (!r.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-        if (v.ValueKind == JsonValueKind.Number) return v.GetDouble();
-        throw new ModelFormatException(path, $"config field '{name}' must be a number, got {v.GetRawText()}");
+        // 1e400 parses as infinity: rule, a config number must be finite.
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out double d) && double.IsFinite(d)) return d;
+        throw new ModelFormatException(path, $"config field '{name}' must be a finite number, got {Raw(v)}");
     }
 
-    private static bool? Bool(JsonElement r, string name) =>
-        r.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+    // A field of the wrong JSON type is an error naming the field, never a silent default or an exception from JsonElement.
+    private static bool? Bool(string path, JsonElement r, string name)
+    {
+        if (!r.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind is JsonValueKind.True or JsonValueKind.False) return v.GetBoolean();
+        throw new ModelFormatException(path, $"config field '{name}' must be true or false, got {Raw(v)}");
+    }
 
-    private static string? Str(JsonElement r, string name) =>
-        r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+    private static string? Str(string path, JsonElement r, string name)
+    {
+        if (!r.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind == JsonValueKind.String) return v.GetString();
+        throw new ModelFormatException(path, $"config field '{name}' must be a string, got {Raw(v)}");
+    }
+
+    /// <summary>A JSON value for a message: clipped and on one line (the CLI escapes what remains).</summary>
+    private static string Raw(JsonElement v) => Safetensors.MessageText.Safe(v.GetRawText(), 60);
 }

@@ -5,9 +5,8 @@ internal static class SafetensorsIO
 {
     public static FileStream Open(string path)
     {
-        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.RandomAccess); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        { throw new ModelFormatException(path, $"cannot open: {e.Message}", e); }
+        // Weights files are as large as they are; the header and offsets are checked against the real length.
+        return SafeFile.OpenRead(path, long.MaxValue, "weights file", FileOptions.RandomAccess);
     }
 
     /// <summary>Fills <paramref name="dst"/> from <paramref name="offset"/>; a short file is a format error, not a silent zero fill.</summary>

@@ -7,7 +7,7 @@ internal static class BpeFiles
 {
     public static Dictionary<string, int> ReadVocabulary(string path)
     {
-        string json = ReadText(path);
+        string json = ReadText(path, LoadLimits.VocabularyBytes);
         try
         {
             using var doc = JsonDocument.Parse(json);
@@ -28,6 +28,9 @@ internal static class BpeFiles
         var seenIds = new Dictionary<int, string>();
         foreach (var property in element.EnumerateObject())
         {
+            // Stated limit: a token is at most LoadLimits.TokenChars characters (real ones are tens).
+            if (property.Name.Length > LoadLimits.TokenChars)
+                throw new ModelFormatException(path, $"{what}: a token of {property.Name.Length} characters, over the {LoadLimits.TokenChars}-character limit ({Quote(property.Name)})");
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out int id) || id < 0)
                 throw new ModelFormatException(path, $"{what}: token {Quote(property.Name)} has id {property.Value.GetRawText()}, expected a non-negative integer");
             if (seenIds.TryGetValue(id, out var other))
@@ -43,11 +46,13 @@ internal static class BpeFiles
     /// <summary>merges.txt: an optional "#version" line, then one "left right" pair a line, highest priority first.</summary>
     public static List<(string Left, string Right)> ReadMerges(string path)
     {
-        var lines = ReadText(path).Split('\n');
+        var lines = ReadText(path, LoadLimits.VocabularyBytes).Split('\n');
         var merges = new List<(string, string)>(lines.Length);
         for (int i = 0; i < lines.Length; i++)
         {
             string line = lines[i].TrimEnd('\r');
+            if (line.Length > 2 * LoadLimits.TokenChars + 1)
+                throw new ModelFormatException(path, $"line {i + 1} is {line.Length} characters, over the limit for two tokens ({Quote(line)})");
             if (line.Length == 0 || (i == 0 && line.StartsWith("#version", StringComparison.Ordinal))) continue;
             var parts = line.Split(' ');
             if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
@@ -70,19 +75,13 @@ internal static class BpeFiles
         }
     }
 
-    internal static string ReadText(string path)
-    {
-        try { return File.ReadAllText(path, System.Text.Encoding.UTF8); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ModelFormatException(path, $"cannot be read ({e.Message})", e);
-        }
-    }
+    /// <summary>A tokenizer file read through <see cref="SafeFile"/>: a regular file within <paramref name="maxBytes"/>.</summary>
+    internal static string ReadText(string path, long maxBytes) => SafeFile.ReadAllText(path, maxBytes, "tokenizer file");
 
     private static readonly JsonSerializerOptions QuoteOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>A token in quotes, escaped as JSON (readable: non-ASCII letters kept, controls escaped).</summary>
-    internal static string Quote(string s) => JsonSerializer.Serialize(s, QuoteOptions);
+    internal static string Quote(string s) => JsonSerializer.Serialize(s.Length > 80 ? s[..80] + "..." : s, QuoteOptions);
 
     internal static string FirstLine(string s) => s.Split('\n')[0].Trim();
 }

@@ -41,10 +41,10 @@ internal static class ByteLevelAlphabet
     /// <summary>A token written in the alphabet back to bytes; characters outside the alphabet contribute their UTF-8.</summary>
     public static void AppendBytes(string token, List<byte> output)
     {
+        Span<byte> buffer = stackalloc byte[4]; // once, outside the loop: a 4 M-character token must not exhaust the stack (CA2014)
         foreach (var rune in token.EnumerateRunes())
         {
             if (rune.IsBmp && TryGetByte((char)rune.Value, out var b)) { output.Add(b); continue; }
-            Span<byte> buffer = stackalloc byte[4];
             int n = rune.EncodeToUtf8(buffer);
             for (int i = 0; i < n; i++) output.Add(buffer[i]);
         }

@@ -28,8 +28,11 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
     /// <summary>The added tokens (special or not), by id.</summary>
     public IReadOnlyDictionary<int, string> AddedTokens { get; }
 
+    private readonly string _path;
+
     private HuggingFaceTokenizer(string path, JsonElement root)
     {
+        _path = path;
         var json = new HfJson(path);
         if (root.ValueKind != JsonValueKind.Object) throw json.Error($"the file should hold a JSON object, found {root.ValueKind}");
         var model = json.Required(root, "model", "tokenizer.json");
@@ -80,7 +83,7 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
     public static HuggingFaceTokenizer Load(string path)
     {
         if (!File.Exists(path)) throw new ModelFormatException(path, "file not found");
-        string text = BpeFiles.ReadText(path);
+        string text = BpeFiles.ReadText(path, LoadLimits.TokenizerJsonBytes);
         try
         {
             using var doc = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = false });
@@ -95,6 +98,15 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
+        try { return EncodeUnbounded(text); }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException e)
+        {
+            throw new ModelFormatException(_path, $"a normalizer or pre-tokenizer pattern ({BpeFiles.Quote(e.Pattern)}) ran past its {e.MatchTimeout.TotalSeconds:F0} s match timeout (catastrophic backtracking)", e);
+        }
+    }
+
+    private List<int> EncodeUnbounded(string text)
+    {
         var ids = new List<int>();
         foreach (var (raw, rawToken) in _rawAddedTokens.Split(text))
         {
@@ -213,7 +225,7 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
         if (!File.Exists(file)) return null;
         try
         {
-            using var doc = JsonDocument.Parse(BpeFiles.ReadText(file));
+            using var doc = JsonDocument.Parse(BpeFiles.ReadText(file, LoadLimits.ConfigBytes));
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("bos_token", out var bos)) return null;
             if (bos.ValueKind == JsonValueKind.String) return bos.GetString();
             if (bos.ValueKind == JsonValueKind.Object && bos.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String) return c.GetString();

@@ -20,6 +20,9 @@ internal sealed class RestrictedUnpickler
     private readonly string _record;
     private readonly byte[] _data;
     private int _pos;
+    // Budget on total work: every object pushed counts, so a small pickle cannot build millions of containers.
+    private readonly long _maxObjects = LoadLimits.PickleObjects;
+    private long _objects;
     private readonly List<object?> _stack = new();
     private readonly List<int> _marks = new();
     private readonly Dictionary<long, object?> _memo = new();
@@ -205,6 +208,7 @@ internal sealed class RestrictedUnpickler
     private void Push(object? v)
     {
         if (_stack.Count >= MaxStack) throw Error("pickle stack grows beyond its limit");
+        if (++_objects > _maxObjects) throw Error($"pickle builds more than {_maxObjects} objects, far beyond any state dict (set VERIFICATION_LIMIT_SCALE to raise it)");
         _stack.Add(v);
     }
 

@@ -11,7 +11,7 @@ namespace Verification.Loading.Torch;
 internal sealed class TorchArchive : IDisposable
 {
     /// <summary>State-dict pickles are kilobytes; anything beyond this is not a checkpoint we should parse.</summary>
-    private const long MaxPickleBytes = 256L * 1024 * 1024;
+    private static long MaxPickleBytes => LoadLimits.PickleBytes;
 
     private readonly FileStream _file;
     private readonly ZipArchive _zip;
@@ -25,15 +25,14 @@ internal sealed class TorchArchive : IDisposable
     {
         Path = path; _file = file; _zip = zip; Prefix = prefix; ArchiveLength = file.Length;
         foreach (var e in zip.Entries)
-            if (!_entries.TryAdd(e.FullName, e)) throw new ModelFormatException(path, $"zip holds entry '{MessageText.Safe(e.FullName, 120)}' twice");
+            // torch.save never encrypts; an encrypted record cannot be read without a password, so refuse it up front.
+            if (e.IsEncrypted) throw new ModelFormatException(path, $"zip entry '{MessageText.Safe(e.FullName, 120)}' is encrypted; torch.save never writes encrypted records");
+            else if (!_entries.TryAdd(e.FullName, e)) throw new ModelFormatException(path, $"zip holds entry '{MessageText.Safe(e.FullName, 120)}' twice");
     }
 
     public static TorchArchive Open(string path)
     {
-        FileStream file;
-        try { file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        { throw new ModelFormatException(path, $"cannot open: {e.Message}", e); }
+        FileStream file = SafeFile.OpenRead(path, long.MaxValue, "checkpoint");
         try
         {
             var zip = OpenZip(path, file);
@@ -55,10 +54,11 @@ internal sealed class TorchArchive : IDisposable
     private static ZipArchive OpenZip(string path, FileStream file)
     {
         Span<byte> head = stackalloc byte[4];
-        int n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-        file.Position = 0;
+        int n = 0;
         try
         {
+            n = file.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+            file.Position = 0;
             var zip = new ZipArchive(file, ZipArchiveMode.Read, leaveOpen: true);
             _ = zip.Entries.Count; // the central directory is read lazily; make its errors surface here
             return zip;

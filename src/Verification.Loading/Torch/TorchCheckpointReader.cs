@@ -13,8 +13,8 @@ public static class TorchCheckpointReader
 {
     public const string FormatName = "pytorch-zip";
 
-    /// <summary>Materialised tensors may be at most this multiple of the file size (F16 doubles, views share storage).</summary>
-    private const long MaxExpansion = 16;
+    /// <summary>Materialised tensors, and storage bytes inflated, may be at most this multiple of the file size.</summary>
+    private static long MaxExpansion => LoadLimits.InflationFactor;
 
     public static StateDict Read(string path) => ReadCheckpoint(path).Tensors;
 
@@ -75,18 +75,32 @@ public static class TorchCheckpointReader
         foreach (var (entry, key, group) in groups)
         {
             long need = 0;
+            var first = group[0].p.Ref.Storage;
             foreach (var (p, _) in group)
             {
+                // Rule: one record is one storage. Two tensors that call it different types or sizes disagree about its bytes.
+                if (p.Ref.Storage.Type != first.Type || p.Ref.Storage.ElementCount != first.ElementCount)
+                    throw new ModelFormatException(path, $"storage '{MessageText.Safe(key)}' is declared as {first.Type.Element}[{first.ElementCount}] and as {p.Ref.Storage.Type.Element}[{p.Ref.Storage.ElementCount}] (tensor '{MessageText.Safe(p.Name)}')");
                 if (entry is null)
                     throw new ModelFormatException(path, $"tensor '{MessageText.Safe(p.Name)}' uses storage record '{MessageText.Safe(archive.Prefix + "/data/" + key, 120)}', which the archive lacks");
                 if (p.ExtentBytes > entry.Length)
                     throw new ModelFormatException(path, $"storage record '{MessageText.Safe(entry.FullName, 120)}' holds {entry.Length} bytes but tensor '{MessageText.Safe(p.Name)}' needs {p.ExtentBytes}");
                 need = Math.Max(need, p.ExtentBytes);
             }
+            // Rule: a record holds exactly its storage (torch.save writes numel * element size); otherwise the dtype
+            // or the element count the pickle gives disagrees with the bytes.
+            if (entry is not null && entry.Length != first.ElementCount * first.Type.ElementSize)
+                throw new ModelFormatException(path, $"storage record '{MessageText.Safe(entry.FullName, 120)}' holds {entry.Length} bytes, but the pickle declares {first.Type.Element}[{first.ElementCount}] = {first.ElementCount * first.Type.ElementSize} bytes (dtype mismatch or truncated)");
             needs.Add(need);
         }
+        // Both budgets before anything is inflated: bytes to decompress (the storage spans views reach, which a zip
+        // bomb inflates) and float32 output (which zero strides or many views of one record multiply).
+        long budget = MaxExpansion * archive.ArchiveLength + (1 << 20);
+        long inflate = needs.Sum();
+        if (inflate > budget)
+            throw new ModelFormatException(path, $"storages would inflate to {inflate} bytes, over {MaxExpansion}x the {archive.ArchiveLength}-byte file (zip bomb? set VERIFICATION_LIMIT_SCALE for truly compressed checkpoints)");
         long totalBytes = planned.Sum(p => 4 * p.Count);
-        if (totalBytes > MaxExpansion * archive.ArchiveLength + (1 << 20))
+        if (totalBytes > budget)
             throw new ModelFormatException(path, $"tensors would take {totalBytes} bytes as float32, over {MaxExpansion}x the {archive.ArchiveLength}-byte file (zero strides or bogus sizes?)");
 
         var result = new Tensor[planned.Count];
@@ -130,11 +144,28 @@ public static class TorchCheckpointReader
             }
         }
         long extent = count == 0 ? 0 : last + 1;
+        CheckNoOverlap(t, Bad);
         if (extent > t.Storage.ElementCount)
             throw Bad($"needs {extent} elements of storage '{MessageText.Safe(t.Storage.Key)}', which declares only {t.Storage.ElementCount}");
         int es = t.Storage.Type.ElementSize;
         if (extent > long.MaxValue / es) throw Bad("extent overflows");
         return new Planned(name, t, shape, count, extent * es);
+    }
+
+    /// <summary>
+    /// Rule: a saved weight never aliases itself except by broadcasting. A zero stride is a broadcast (torch's expand;
+    /// accepted, the float32 budget bounds it); among the other dimensions of size &gt; 1, ordered by stride, each
+    /// stride must step past everything the smaller ones reach, so overlapping views such as stride [1, 1] are refused.
+    /// </summary>
+    private static void CheckNoOverlap(TorchTensorRef t, Func<string, ModelFormatException> bad)
+    {
+        long reach = 0; // highest offset (relative) the smaller dimensions reach
+        foreach (var d in Enumerable.Range(0, t.Size.Length).Where(d => t.Size[d] > 1 && t.Stride[d] != 0).OrderBy(d => t.Stride[d]))
+        {
+            if (t.Stride[d] <= reach)
+                throw bad($"size [{string.Join(", ", t.Size)}] with stride [{string.Join(", ", t.Stride)}] makes elements overlap; a weight never aliases itself");
+            reach += (t.Size[d] - 1) * t.Stride[d];
+        }
     }
 
     private static Tensor Gather(Planned p, byte[] storage)

@@ -9,6 +9,8 @@ internal sealed record HfAddedToken(int Id, string Content, bool Special, bool N
     {
         string content = json.String(e, "content", where);
         if (content.Length == 0) throw json.Error($"{where}: empty \"content\"");
+        if (content.Length > LoadLimits.AddedTokenChars)
+            throw json.Error($"{where}: \"content\" is {content.Length} characters, over the {LoadLimits.AddedTokenChars}-character limit for an added token");
         return new(json.Int(e, "id", where), content, json.Bool(e, "special", false, where), json.Bool(e, "normalized", true, where),
                    json.Bool(e, "lstrip", false, where), json.Bool(e, "rstrip", false, where), json.Bool(e, "single_word", false, where));
     }
@@ -16,17 +18,36 @@ internal sealed record HfAddedToken(int Id, string Content, bool Special, bool N
 
 /// <summary>
 /// Finds added tokens in text verbatim before BPE (leftmost match, longest on ties, as Hugging Face does), honouring
-/// lstrip/rstrip (the token swallows neighbouring whitespace) and single_word (not inside a word).
+/// lstrip/rstrip (the token swallows neighbouring whitespace) and single_word (not inside a word). The tokens live in
+/// a trie, so each position costs at most the longest token's length (bounded at load), not the number of tokens.
 /// </summary>
 internal sealed class HfAddedTokenMatcher
 {
-    private readonly Dictionary<char, HfAddedToken[]> _byFirstChar;
+    private sealed class Node
+    {
+        public Dictionary<char, Node>? Next;
+        public HfAddedToken? Token; // a token ends here
+    }
 
-    public HfAddedTokenMatcher(IEnumerable<HfAddedToken> tokens) =>
-        _byFirstChar = tokens.GroupBy(t => t.Content[0])
-                             .ToDictionary(g => g.Key, g => g.OrderByDescending(t => t.Content.Length).ToArray());
+    private readonly Node _root = new();
 
-    public bool IsEmpty => _byFirstChar.Count == 0;
+    public HfAddedTokenMatcher(IEnumerable<HfAddedToken> tokens)
+    {
+        foreach (var t in tokens)
+        {
+            var node = _root;
+            foreach (char c in t.Content)
+            {
+                node.Next ??= new Dictionary<char, Node>();
+                if (!node.Next.TryGetValue(c, out var child)) node.Next[c] = child = new Node();
+                node = child;
+            }
+            node.Token ??= t; // the same content twice: the first wins, as the old first-char list did
+            IsEmpty = false;
+        }
+    }
+
+    public bool IsEmpty { get; private set; } = true;
 
     /// <summary>The text cut into runs of ordinary text (Token null) and added tokens.</summary>
     public List<(string Text, HfAddedToken? Token)> Split(string text)
@@ -34,12 +55,16 @@ internal sealed class HfAddedTokenMatcher
         var parts = new List<(string, HfAddedToken?)>();
         if (IsEmpty) { parts.Add((text, null)); return parts; }
         int textStart = 0;
+        var candidates = new List<HfAddedToken>();
         for (int i = 0; i < text.Length; i++)
         {
-            if (!_byFirstChar.TryGetValue(text[i], out var candidates)) continue;
-            foreach (var token in candidates)
+            candidates.Clear();
+            var node = _root;
+            for (int j = i; j < text.Length && node.Next != null && node.Next.TryGetValue(text[j], out node); j++)
+                if (node.Token != null) candidates.Add(node.Token);
+            for (int c = candidates.Count - 1; c >= 0; c--) // longest first
             {
-                if (!text.AsSpan(i).StartsWith(token.Content, StringComparison.Ordinal)) continue;
+                var token = candidates[c];
                 int end = i + token.Content.Length;
                 if (token.SingleWord && (IsWordChar(text, i - 1) || IsWordChar(text, end))) continue;
                 int matchStart = i;

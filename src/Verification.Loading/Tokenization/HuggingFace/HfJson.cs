@@ -68,10 +68,11 @@ internal sealed class HfJson(string path)
     {
         var pattern = Required(obj, "pattern", where);
         if (OptionalString(pattern, "String", where) is string literal)
-            return new(System.Text.RegularExpressions.Regex.Escape(literal), System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+            return new(System.Text.RegularExpressions.Regex.Escape(literal), System.Text.RegularExpressions.RegexOptions.CultureInvariant, LoadLimits.RegexTimeout);
         if (OptionalString(pattern, "Regex", where) is string regex)
         {
-            try { return new(regex, System.Text.RegularExpressions.RegexOptions.CultureInvariant); }
+            // A pattern from a file may backtrack catastrophically: every match runs under a timeout (see Encode).
+            try { return new(regex, System.Text.RegularExpressions.RegexOptions.CultureInvariant, LoadLimits.RegexTimeout); }
             catch (ArgumentException e) { throw Error($"{where}: regex {BpeFiles.Quote(regex)} is not supported by .NET ({BpeFiles.FirstLine(e.Message)})"); }
         }
         throw Error($"{where}: \"pattern\" should be {{\"String\": ...}} or {{\"Regex\": ...}}");
