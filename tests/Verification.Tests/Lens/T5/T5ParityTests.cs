@@ -81,6 +81,27 @@ public class T5ParityTests
     }
 
     [Fact]
+    public void Pytorch_model_bin_through_the_restricted_unpickler_gives_the_same_logits()
+    {
+        var model = HookedEncoderDecoder.Load(RepoPaths.Fixture("t5-tiny-gated-torch"));
+        var path = RepoPaths.Fixture("t5-tiny-gated", "reference.safetensors");
+        var logits = model.Forward(new EncoderDecoderInput(Ids(path, "encoder_tokens"), Ids(path, "decoder_tokens")));
+        Assert.True(MaxDiff(logits, SafetensorsReader.Read(path)["logits"]) < 1e-4);
+    }
+
+    [Fact]
+    public void A_weight_the_config_does_not_account_for_is_rejected_with_the_file_named()
+    {
+        var dict = SafetensorsReader.Read(RepoPaths.Fixture("t5-tiny-gated", "model.safetensors"));
+        var config = Verification.Loading.Config.T5ConfigReader.Read(RepoPaths.Fixture("t5-tiny-gated", "config.json"));
+        var fewer = config with { NumDecoderLayers = config.NumDecoderLayers, NumLayers = config.NumLayers - 1 };
+        var e = Assert.Throws<Verification.Loading.ModelFormatException>(() => T5Weights.FromStateDict(dict, fewer));
+        Assert.Contains("encoder.block.2", e.Message);
+        var untiedAsTied = config with { TieWordEmbeddings = true };
+        Assert.Throws<Verification.Loading.ModelFormatException>(() => T5Weights.FromStateDict(dict, untiedAsTied));
+    }
+
+    [Fact]
     public void Bucket_function_equals_the_float32_reference_at_default_buckets()
     {
         var path = RepoPaths.Fixture("t5-tiny-relu", "reference.safetensors");
