@@ -10,6 +10,8 @@ internal static class CommandCatalog
         yield return InspectCommand.Create(console);
         yield return HeadsCommand.Create(console);
         yield return PredictCommand.Create(console);
+        yield return TokenizeCommand.Create(console);
+        yield return CacheCommand.Create(console);
         yield return ModelsCommand.Create(console);
         yield return RunCommand.Create(console);
         yield return GoldenCommand.Create(console);

@@ -51,8 +51,11 @@ public static class HookNames
     /// <summary>The layer a hook name belongs to ("blocks.3.attn.hook_z" → 3), or null for embeddings and ln_final.</summary>
     public static int? LayerOf(string name)
     {
-        if (!name.StartsWith("blocks.", StringComparison.Ordinal)) return null;
-        int dot = name.IndexOf('.', 7);
-        return dot > 7 && int.TryParse(name.AsSpan(7, dot - 7), out int l) ? l : null;
+        // "encoder.{i}." and "decoder.{i}." are the encoder-decoder's blocks.
+        int start = name.StartsWith("blocks.", StringComparison.Ordinal) || name.StartsWith("encoder.", StringComparison.Ordinal)
+            || name.StartsWith("decoder.", StringComparison.Ordinal) ? name.IndexOf('.') + 1 : -1;
+        if (start < 0) return null;
+        int dot = name.IndexOf('.', start);
+        return dot > start && int.TryParse(name.AsSpan(start, dot - start), out int l) ? l : null;
     }
 }
