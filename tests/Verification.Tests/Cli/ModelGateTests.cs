@@ -63,18 +63,19 @@ public sealed class ModelGateTests
     public void First_run_exits_4_then_accept_gives_0_and_a_changed_weight_gives_1_naming_the_digest()
     {
         var s = Scratch();
-        var model = CopyModel("attn-only-2l-induction", Path.Combine(s, "model"));
+        var model = CopyModel("ground-truth/attn-only-2l-circuits", Path.Combine(s, "model"));
 
         Run(s, "--model", model, "--claim", "G1").ExitCode.Should().Be(4);
         Directory.GetFiles(Path.Combine(s, "golden"), "*.received.json").Select(Path.GetFileName).Should().Equal("G1.model.received.json");
         CliRunner.Run("golden", "accept", "--golden", Path.Combine(s, "golden")).ExitCode.Should().Be(0);
         Run(s, "--model", model, "--claim", "G1").ExitCode.Should().Be(0);
 
-        // Another model's weights in the same folder: the numbers move and the run says the weights differ.
-        File.Copy(RepoPaths.Fixture("attn-only-2l-mini") + "/model_final.pth", Path.Combine(model, "model_final.pth"), overwrite: true);
+        // Changed weights of the same shapes (the twin whose previous-token head is broken): the numbers move and the run
+        // says the weights differ. (Weights of other shapes than the config's are bad input, exit 2: see the hostile corpus.)
+        File.Copy(RepoPaths.Fixture("ground-truth/attn-only-2l-circuits-no-previous-token") + "/model_final.pth", Path.Combine(model, "model_final.pth"), overwrite: true);
         var r = Run(s, "--model", model, "--claim", "G1");
-        r.ExitCode.Should().Be(1);
-        r.Error.Should().Contain("weights differ from the golden file's").And.Contain("regressed: G1 on model: 'L1H0 induction score'")
+        r.ExitCode.Should().Be(1, r.Error);
+        r.Error.Should().Contain("weights differ from the golden file's").And.Contain("regressed: G1 on model: '")
             .And.Contain("G1.model.verified.json").And.Contain("golden accept --golden");
         r.Error.Should().NotContain("   at ");
     }
