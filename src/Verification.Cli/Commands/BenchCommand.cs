@@ -26,8 +26,11 @@ internal static class BenchCommand
         var json = new Option<FileInfo?>("--json") { Description = "Also write the results as JSON to this file" };
         var command = new Command("bench", "Benchmark the engine against PyTorch and OpenBLAS on this machine");
         foreach (var o in new Option[] { model, batch, seq, threads, reps, rounds, sweepReps, peer, json }) command.Add(o);
+        var engine = new ModelOptions();
+        ModelOptions.AddEngineTo(command, engine.Backend, engine.Device);
         command.SetAction(parse =>
         {
+            engine.Engine(parse); // the model bench loads gets this engine
             var settings = new BenchSettings
             {
                 ModelDirectory = ModelDirectory.Resolve(parse.GetValue(model)!),

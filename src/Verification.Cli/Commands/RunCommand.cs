@@ -26,10 +26,13 @@ internal static class RunCommand
         var golden = new Option<DirectoryInfo?>("--golden") { Description = "Golden folder (default: golden/ of the checkout; $VERIFICATION_GOLDEN)" };
         var accept = new Option<bool>("--accept") { Description = "Write the measured numbers as the new verified golden numbers (a deliberate act; review the diff)" };
 
+        var engine = new ModelOptions();
         var command = new Command("run", "Run every claim on every model found and write the claim report; exit 1 when a golden number regressed");
         foreach (var o in new Option[] { models, full, outDir, seed, claims, golden, accept }) command.Add(o);
+        ModelOptions.AddEngineTo(command, engine.Backend, engine.Device);
         command.SetAction(parse =>
         {
+            var choice = engine.Engine(parse); // every model the claims load gets this engine
             var specs = parse.GetValue(claims) is { Length: > 0 } ids ? ids.Select(ClaimCatalog.Get).ToList() : ClaimCatalog.All.ToList();
             var size = parse.GetValue(full) ? RunSize.Full : RunSize.Ci;
             if (size == RunSize.Full && parse.GetValue(accept)) throw new UsageException("--accept records golden numbers, which are kept at CI sizes: drop --full");
@@ -42,7 +45,7 @@ internal static class RunCommand
 
             var started = DateTimeOffset.UtcNow;
             var results = Execute(console, runner, specs, targets);
-            var report = new ClaimReport(results, size, context.Seed, started, MachineDescription(), Compute.Backend.Name);
+            var report = new ClaimReport(results, size, context.Seed, started, MachineDescription(), choice.Describe(Compute.Backend.Name));
             var files = report.WriteAll(parse.GetValue(outDir)!.FullName);
 
             PrintSummary(console, report, store, context);
