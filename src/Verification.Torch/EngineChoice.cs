@@ -16,13 +16,15 @@ public sealed record EngineChoice(string Backend, string? Device)
     public static EngineChoice FromEnvironment() => Parse(
         Environment.GetEnvironmentVariable(BackendVariable), Environment.GetEnvironmentVariable(DeviceVariable), $"{BackendVariable}/{DeviceVariable}");
 
-    /// <summary>The choice every model load in this process applies (the CLI sets it from --backend/--device).</summary>
-    public static EngineChoice Current { get; set; } = SafeFromEnvironment();
+    private static readonly Lazy<EngineChoice> Default = new(FromEnvironment);
+    // Per flow of execution, so a CLI command run in-process (tests run several at once) sets it only for its own work.
+    private static readonly AsyncLocal<EngineChoice?> Chosen = new();
 
-    private static EngineChoice SafeFromEnvironment()
-    {
-        try { return FromEnvironment(); } catch (ArgumentException) { return Managed; }
-    }
+    /// <summary>
+    /// The choice every model load applies: what the CLI set from --backend/--device for this command, else the
+    /// environment's (an invalid VERIFICATION_BACKEND/VERIFICATION_DEVICE throws ArgumentException here).
+    /// </summary>
+    public static EngineChoice Current { get => Chosen.Value ?? Default.Value; set => Chosen.Value = value; }
 
     /// <summary>Validates names; <paramref name="source"/> says where they came from for the error line.</summary>
     public static EngineChoice Parse(string? backend, string? device, string source = "--backend/--device")
