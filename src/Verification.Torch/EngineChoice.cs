@@ -31,8 +31,10 @@ public sealed record EngineChoice(string Backend, string? Device)
     {
         backend = string.IsNullOrWhiteSpace(backend) ? "managed" : backend.Trim().ToLowerInvariant();
         device = string.IsNullOrWhiteSpace(device) ? null : device.Trim().ToLowerInvariant();
+        // "openblas" is the managed engine on OpenBLAS kernels (VERIFICATION_BACKEND chose kernels before there were engines).
+        if (backend == "openblas") backend = "managed";
         if (backend is not ("managed" or "torch"))
-            throw new ArgumentException($"{source}: unknown backend '{backend}' (managed or torch)");
+            throw new ArgumentException($"{source}: unknown backend '{backend}' (managed, openblas or torch)");
         if (device is not (null or "cpu" or "cuda"))
             throw new ArgumentException($"{source}: unknown device '{device}' (cpu or cuda)");
         if (backend == "managed" && device == "cuda")
