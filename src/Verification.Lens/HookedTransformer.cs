@@ -38,6 +38,15 @@ public sealed class HookedTransformer
     public string Name { get; }
     public IReadOnlyList<string> HookPointNames { get; }
 
+    /// <summary>
+    /// The engine that runs the forward: null for this managed one; another (the libtorch engine of Verification.Torch)
+    /// takes the same hooks, cache and options, so callers are unchanged.
+    /// </summary>
+    public IForwardEngine? Engine { get; set; }
+    /// <summary>"managed" or the engine's name, and the device it runs on: for headers and bench.</summary>
+    public string EngineName => Engine?.Name ?? "managed";
+    public string DeviceName => Engine?.Device ?? "cpu";
+
     public HookedTransformer(ModelConfig config, TransformerWeights weights, ITextTokenizer? tokenizer = null, string name = "model")
     {
         Config = config;
@@ -69,6 +78,7 @@ public sealed class HookedTransformer
     {
         ValidateTokens(tokens);
         var ctx = new ForwardContext(options.Hooks, options.CacheFilter, _hookNames);
+        if (Engine != null) return (Engine.Run(ctx, tokens, options), ctx.Cache);
         int batch = tokens.Batch, pos = tokens.Length, d = Config.DModel;
 
         var embed = new Tensor(new float[batch * pos * d], batch, pos, d);
@@ -100,6 +110,7 @@ public sealed class HookedTransformer
         if (options.StopAtLayer < startLayer)
             throw new ArgumentOutOfRangeException(nameof(options), $"stop_at_layer {options.StopAtLayer} is before start layer {startLayer}");
         var ctx = new ForwardContext(options.Hooks, options.CacheFilter, _hookNames);
+        if (Engine != null) return (Engine.RunFrom(ctx, startLayer, residual, options), ctx.Cache);
         return RunBlocks(ctx, residual.Clone(), startLayer, options);
     }
 

@@ -60,7 +60,7 @@ public static class ModelCatalog
     {
         if (directory == null) return new ModelTarget(name, kind, family ?? "unknown", null, unavailable ?? "not run: weights absent", null);
         string fam = family ?? FamilyOf(directory);
-        return new ModelTarget(name, kind, fam, directory, unavailable, () => ModelLoader.Load(directory));
+        return new ModelTarget(name, kind, fam, directory, unavailable, () => Verification.Torch.EngineChoice.Current.Apply(ModelLoader.Load(directory)));
     }
 
     private static string FamilyOf(string directory)

@@ -6,6 +6,8 @@ namespace Verification.Cli.Benchmarks;
 public sealed record BenchResult
 {
     public required string Model { get; init; }
+    /// <summary>The engine and device "ours" ran on ("managed (…) on cpu", "torch (libtorch) on cuda").</summary>
+    public string Engine { get; init; } = "managed";
     public required BenchSettings Settings { get; init; }
     public required MachineInfo Machine { get; init; }
     public double? LoadBefore { get; init; }
@@ -49,7 +51,7 @@ public sealed record BenchResult
     {
         var json = new JsonObject
         {
-            ["model"] = Model,
+            ["model"] = Model, ["engine"] = Engine,
             ["machine"] = new JsonObject
             {
                 ["cpu"] = Machine.Cpu, ["processors"] = Machine.Processors, ["memory_bytes"] = Machine.MemoryBytes,

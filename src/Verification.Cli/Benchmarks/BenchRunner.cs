@@ -11,7 +11,8 @@ public static class BenchRunner
     {
         s.Validate();
         // Raw weights: the peer runs the files as they are, so both compute the same thing.
-        var model = ModelLoader.Load(s.ModelDirectory, WeightProcessingOptions.None);
+        var model = Verification.Torch.EngineChoice.Current.Apply(ModelLoader.Load(s.ModelDirectory, WeightProcessingOptions.None));
+        if (model.Engine != null) TorchSharp.torch.set_num_threads(s.Threads);
         if (s.Sequence > model.Config.NCtx)
             throw new ArgumentException($"--seq {s.Sequence} is longer than the model's context of {model.Config.NCtx}");
         var clean = BenchTokens.Random(model, s.Batch, s.Sequence, s.Seed);
@@ -47,7 +48,7 @@ public static class BenchRunner
             var ourLast = model.Forward(clean, new ForwardOptions { LastPositionOnly = true }).Data;
             return new BenchResult
             {
-                Model = model.Name, Settings = s, Machine = MachineInfo.Current(), LoadBefore = loadBefore, LoadAfter = MachineInfo.LoadAverage(),
+                Model = model.Name, Engine = Verification.Torch.EngineChoice.Current.Describe(Compute.Backend.Name), Settings = s, Machine = MachineInfo.Current(), LoadBefore = loadBefore, LoadAfter = MachineInfo.LoadAverage(),
                 Modes = ours!.Modes, Memory = memory, Sweep = ours.Sweep, SweepResumed = ours.Resumed, Gemm = gemm,
                 Peer = peer?.Result, PeerSkipped = peerSkipped,
                 PeerMaxLogitDifference = peer is null ? null : MaxAbsDifference(ourLast, peer.LastLogits),

@@ -9,6 +9,7 @@ public static class BenchTable
     {
         var s = r.Settings;
         console.MarkupLine($"[bold]{Markup.Escape(r.Model)}[/]: batch {s.Batch} x {s.Sequence} tokens, float32, {s.Threads} threads, best of {s.Rounds} rounds x {s.Repetitions} runs, the engines alternating by round");
+        console.MarkupLine(Markup.Escape($"engine (ours): {r.Engine}"));
         console.MarkupLine(Markup.Escape($"{r.Machine.Cpu}, {r.Machine.Processors} processors, {r.Machine.Runtime}; load average {Load(r.LoadBefore)} before, {Load(r.LoadAfter)} after"));
         string peer = r.Peer is null ? $"PyTorch peer skipped: {r.PeerSkipped}"
             : $"PyTorch {r.Peer["torch_version"]} peer, same tokens: max |Δ last-position logit| = {r.PeerMaxLogitDifference:G3}";

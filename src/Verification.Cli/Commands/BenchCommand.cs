@@ -27,8 +27,11 @@ internal static class BenchCommand
         var modes = new Option<string>("--modes") { Description = $"What to measure, comma-separated: {string.Join(",", BenchModes.All)} (default all)", DefaultValueFactory = _ => string.Join(",", BenchModes.All) };
         var command = new Command("bench", "Benchmark the engine against PyTorch and OpenBLAS on this machine");
         foreach (var o in new Option[] { model, batch, seq, threads, reps, rounds, sweepReps, peer, json, modes }) command.Add(o);
+        var engine = new ModelOptions();
+        ModelOptions.AddEngineTo(command, engine.Backend, engine.Device);
         command.SetAction(parse =>
         {
+            engine.Engine(parse); // the model bench loads gets this engine
             var settings = new BenchSettings
             {
                 ModelDirectory = ModelDirectory.Resolve(parse.GetValue(model)!),

@@ -30,6 +30,7 @@ internal static class InspectCommand
             Row("Tokenizer", files.Tokenizer?.Description ?? "none found (token ids only)");
             Row("BOS token", m.BosTokenId?.ToString() ?? "none");
             Row("Weight processing", parse.GetValue(model.NoProcessing) ? "none (raw weights)" : Verification.Lens.Weights.WeightProcessingOptions.Default.ToString());
+            Row("Engine", $"{m.EngineName} on {m.DeviceName}");
             Row("Hook points", $"{m.HookPointNames.Count} (e.g. {string.Join(", ", m.HookPointNames.Where(n => n.StartsWith("blocks.0.attn")).Take(3))})");
             console.Ansi.Write(table);
             return ExitCodes.Success;

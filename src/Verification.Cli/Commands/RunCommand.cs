@@ -30,10 +30,13 @@ internal static class RunCommand
         var golden = new Option<DirectoryInfo?>("--golden") { Description = "Golden folder (default: ./golden of the working directory, or $VERIFICATION_GOLDEN)" };
         var accept = new Option<bool>("--accept") { Description = "Write the measured numbers as the new verified golden numbers (a deliberate act; review the diff)" };
 
+        var engine = new ModelOptions();
         var command = new Command("run", "Run every claim on the models and write the claim report, gated on golden numbers. " + ExitCodes.Help);
         foreach (var o in new Option[] { models, names, asNames, fixtures, full, outDir, seed, claims, golden, accept }) command.Add(o);
+        ModelOptions.AddEngineTo(command, engine.Backend, engine.Device);
         command.SetAction(parse =>
         {
+            var choice = engine.Engine(parse); // every model the claims load gets this engine
             InputChecks.OutputDirectory(parse.GetValue(outDir)!, "--out");
             var specs = parse.GetValue(claims) is { Length: > 0 } ids ? ids.Select(ClaimCatalog.Get).ToList() : ClaimCatalog.All.ToList();
             var size = parse.GetValue(full) ? RunSize.Full : RunSize.Ci;
@@ -49,7 +52,7 @@ internal static class RunCommand
 
             var started = DateTimeOffset.UtcNow;
             var results = Execute(console, runner, specs, selection.Targets);
-            var report = new ClaimReport(results, size, context.Seed, started, MachineDescription(), Compute.Backend.Name);
+            var report = new ClaimReport(results, size, context.Seed, started, MachineDescription(), choice.Describe(Compute.Backend.Name));
             var files = report.WriteAll(parse.GetValue(outDir)!.FullName);
 
             PrintSummary(console, report, store, context);

@@ -2,8 +2,11 @@ using Verification.Tensors;
 
 namespace Verification.Lens.Hooks;
 
-/// <summary>The hooks and cache of one forward pass: every activation passes through <see cref="Apply"/>.</summary>
-internal sealed class ForwardContext
+/// <summary>
+/// The hooks and cache of one forward pass: every activation passes through <see cref="Apply"/>.
+/// Public so another engine (<see cref="IForwardEngine"/>) runs the same hooks and fills the same cache.
+/// </summary>
+public sealed class ForwardContext
 {
     private readonly Dictionary<string, List<HookFunction>> _hooks = new(StringComparer.Ordinal);
     private readonly Func<string, bool>? _cacheFilter;

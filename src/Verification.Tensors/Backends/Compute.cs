@@ -5,6 +5,7 @@ namespace Verification.Tensors.Backends;
 /// bit-identical whatever the thread count, which golden numbers need (OpenBLAS's last bits change with its thread count).
 /// VERIFICATION_BACKEND=openblas picks OpenBLAS (Debian libopenblas0-pthread) with its thread count pinned to
 /// VERIFICATION_THREADS or the processor count, so its results repeat on one machine.
+/// VERIFICATION_BACKEND=torch runs model forwards on libtorch (Verification.Torch); what stays managed then uses these kernels.
 /// </summary>
 public static class Compute
 {
@@ -30,8 +31,8 @@ public static class Compute
             if (OpenBlasThreads.Available) OpenBlasThreads.Count = Threads;
             return blas!;
         }
-        if (requested is not (null or "" or "managed"))
-            throw new InvalidOperationException($"VERIFICATION_BACKEND='{requested}' is not a backend (managed, openblas)");
+        if (requested is not (null or "" or "managed" or "torch"))
+            throw new InvalidOperationException($"VERIFICATION_BACKEND='{requested}' is not a backend (managed, openblas, torch)");
         return new ManagedBackend(Threads);
     }
 }
