@@ -51,7 +51,7 @@ public static class ModelCatalog
             try { dir = resolve(p.Name); } catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException) { }
             if (p.Family == "t5")
                 return new ModelTarget(p.Name, TargetKind.Published, p.Family, dir,
-                    "not run: the engine does not run T5 encoder-decoder models yet (no command fixes this here)", null);
+                    "not run: the Chronos claims do not measure T5 encoder-decoders yet (no command fixes this here)", null);
             return FromDirectory(p.Name, TargetKind.Published, dir, dir == null ? $"not run: weights absent (verification models pull {p.Name})" : null, p.Family);
         }).ToList();
 

@@ -3,7 +3,7 @@ using Verification.Claims.Framework;
 namespace Verification.Claims.Specs;
 
 /// <summary>
-/// The Chronos claims [003] (K1-K3): they need a T5 encoder-decoder, which the engine does not run yet. Decoder-only models
+/// The Chronos claims [003] (K1-K3): they need a T5 encoder-decoder. The engine runs T5 (HookedEncoderDecoder), but these specs do not measure on it yet. Decoder-only models
 /// cannot apply; on a T5 target Evaluate says honestly that nothing was run. The model-independent parts (the detection rule,
 /// the token range, the multisine probe and its spectrum) are in Verification.Experiments (ChronosInduction, Multisine), tested.
 /// </summary>
@@ -19,6 +19,6 @@ public abstract class ChronosSpec : ClaimSpec
     public override ClaimOutcome Evaluate(ModelTarget target, ClaimRunContext context) =>
         target.Family != "t5"
             ? ClaimOutcome.NotRun(DecoderOnly)
-            : ClaimOutcome.NotRun($"not run: the engine does not run T5 encoder-decoder models yet, so {target.Name} cannot be measured " +
+            : ClaimOutcome.NotRun($"not run: the K1-K3 measurements on T5 encoder-decoders are not built yet, so {target.Name} is not measured " +
                                   $"(this claim would measure {WouldMeasure})");
 }
