@@ -2,17 +2,24 @@ namespace Verification.Hub;
 
 /// <summary>
 /// The huggingface_hub cache layout under <see cref="HubSettings.CacheDirectory"/>:
-/// <c>models--ORG--NAME/snapshots/COMMIT/FILE</c>, <c>models--ORG--NAME/refs/REVISION</c> (holding the commit),
+/// <c>models--ORG--NAME/snapshots/COMMIT/FILE</c> (<c>datasets--ORG--NAME/...</c> for a dataset), <c>models--ORG--NAME/refs/REVISION</c> (holding the commit),
 /// plus this suite's own <c>verification.lock.json</c>, <c>.locks/</c> and <c>.incomplete/</c> in the same folder.
 /// Files are plain files in the snapshot (no blobs/ symlinks); caches filled by huggingface_hub (symlinks) read fine.
 /// </summary>
 public sealed class HubCache
 {
-    public HubCache(string cacheDirectory) => Root = Path.GetFullPath(cacheDirectory);
+    public HubCache(string cacheDirectory, RepoKind kind = RepoKind.Model)
+    {
+        Root = Path.GetFullPath(cacheDirectory);
+        Kind = kind;
+    }
 
     public string Root { get; }
 
-    public string RepoFolder(string repo) => Path.Combine(Root, "models--" + repo.Replace("/", "--"));
+    /// <summary>Whether this view of the cache holds models or datasets.</summary>
+    public RepoKind Kind { get; }
+
+    public string RepoFolder(string repo) => Path.Combine(Root, RepoKinds.CachePrefix(Kind) + repo.Replace("/", "--"));
 
     public string SnapshotFolder(string repo, string commit) => Path.Combine(RepoFolder(repo), "snapshots", commit);
 

@@ -22,10 +22,12 @@ public sealed class HubClient : IDisposable
     private readonly FileDownloader _downloader;
 
     /// <param name="handler">HTTP handler to use (tests, proxies); default: a <see cref="SocketsHttpHandler"/>.</param>
-    public HubClient(HubSettings settings, HttpMessageHandler? handler = null)
+    /// <param name="kind">Whether the repositories this client pulls are models (default) or datasets.</param>
+    public HubClient(HubSettings settings, HttpMessageHandler? handler = null, RepoKind kind = RepoKind.Model)
     {
         Settings = settings;
-        Cache = new HubCache(settings.CacheDirectory);
+        Kind = kind;
+        Cache = new HubCache(settings.CacheDirectory, kind);
         handler ??= new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
@@ -41,16 +43,18 @@ public sealed class HubClient : IDisposable
 
     public HubSettings Settings { get; }
 
+    public RepoKind Kind { get; }
+
     public HubCache Cache { get; }
 
-    /// <summary>Commit and file list of <paramref name="repo"/> at <paramref name="revision"/>: GET /api/models/REPO/revision/REV.</summary>
+    /// <summary>Commit and file list of <paramref name="repo"/> at <paramref name="revision"/>: GET /api/models/REPO/revision/REV (/api/datasets/ for a dataset).</summary>
     public async Task<RepoRevision> GetRevisionAsync(string repo, string revision = "main", CancellationToken ct = default)
     {
         RepoId.RequireRepo(repo);
         RepoId.RequireRevision(revision);
         if (Settings.Offline)
             throw new HubException($"offline (HF_HUB_OFFLINE=1): cannot ask {Settings.Endpoint} about {repo}@{revision}");
-        var url = new Uri($"{Settings.Endpoint}/api/models/{repo}/revision/{Uri.EscapeDataString(revision)}");
+        var url = new Uri($"{Settings.Endpoint}/api/{RepoKinds.ApiSegment(Kind)}/{repo}/revision/{Uri.EscapeDataString(revision)}");
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -102,9 +106,9 @@ public sealed class HubClient : IDisposable
                 if (missing.Count > 0)
                     throw new HubException($"{repo}@{revision}: file '{missing[0]}' not found in the repository (it has: {Preview(info.Files)})");
             }
-            wanted = files ?? DefaultFiles(info.Files).Select(f => new HubFileSpec(f)).ToList();
+            wanted = files ?? (Kind == RepoKind.Dataset ? DefaultDatasetFiles(info.Files) : DefaultFiles(info.Files)).Select(f => new HubFileSpec(f)).ToList();
             if (wanted.Count == 0)
-                throw new HubException($"{repo}@{revision}: no model files to pull (it has: {Preview(info.Files)})");
+                throw new HubException($"{repo}@{revision}: no {(Kind == RepoKind.Dataset ? "dataset" : "model")} files to pull (it has: {Preview(info.Files)})");
         }
 
         var downloaded = new List<string>();
@@ -193,7 +197,7 @@ public sealed class HubClient : IDisposable
         if (Settings.Offline) throw NotCachedOffline(repo, commit, file.Name);
 
         var temp = Cache.IncompletePath(repo, commit, file.Name);
-        var url = new Uri($"{Settings.Endpoint}/{repo}/resolve/{commit}/{RepoId.UrlPath(file.Name)}");
+        var url = new Uri($"{Settings.Endpoint}/{RepoKinds.ResolvePrefix(Kind)}{repo}/resolve/{commit}/{RepoId.UrlPath(file.Name)}");
         // Bytes left by an interrupted earlier run are kept only when a known checksum will vouch for them;
         // if the result fails that checksum, the leftover may have been the bad part: one fresh download decides.
         var resumable = expectedSha is not null;
@@ -239,6 +243,13 @@ public sealed class HubClient : IDisposable
                 || (!hasSafetensors && pickled.Any(e => f.EndsWith(e, StringComparison.Ordinal))))
             .ToList();
     }
+
+    /// <summary>
+    /// The files pulled when a dataset repository is named directly: its Parquet files (at any depth: the hub keeps them
+    /// under data/) and its top-level .json files (dataset_infos.json).
+    /// </summary>
+    public static IReadOnlyList<string> DefaultDatasetFiles(IReadOnlyList<string> repoFiles) =>
+        repoFiles.Where(f => f.EndsWith(".parquet", StringComparison.Ordinal) || (!f.Contains('/') && f.EndsWith(".json", StringComparison.Ordinal))).ToList();
 
     public void Dispose() => _http.Dispose();
 

@@ -1,6 +1,6 @@
 namespace Verification.Hub;
 
-/// <summary>What the CLI runs for <c>verification models list</c> and <c>verification models pull NAME</c>.</summary>
+/// <summary>What the CLI runs for <c>verification models list|pull</c> and <c>verification datasets list|pull</c>.</summary>
 public static class HubCommands
 {
     /// <summary>Table of registry models: name, repository, whether cached, path (settings from the environment).</summary>
@@ -47,6 +47,53 @@ public static class HubCommands
                 : await client.PullRepoAsync(target.Repo, rev, null, progress, ct);
             output.WriteLine($"{target.Name}: {target.Repo}@{rev} = {result.Commit}: {result.Downloaded.Count} downloaded, {result.FromCache.Count} already cached and verified");
             output.WriteLine($"path: {result.Directory}");
+            return 0;
+        }
+        catch (HubException e)
+        {
+            output.WriteLine($"error: {e.Message}");
+            return e.BadInput ? 2 : 3;
+        }
+    }
+
+    /// <summary>Table of registry datasets: name, repository, pinned commit, whether cached and verified.</summary>
+    public static void ListDatasets(TextWriter output, HubSettings settings)
+    {
+        output.WriteLine("NAME  REPO  REVISION  STATUS  PATH");
+        foreach (var e in DatasetRegistry.All)
+        {
+            var target = DatasetResolver.Parse(e.Name);
+            string status, path;
+            try { (path, _) = DatasetResolver.Resolve(target, settings); status = "cached"; }
+            catch (HubException) { (status, path) = ("absent", "-"); }
+            output.WriteLine($"{e.Name}  {e.Repo}  {e.Revision[..8]}  {status}  {path}");
+        }
+        output.WriteLine($"cache: {settings.CacheDirectory}");
+    }
+
+    /// <summary>
+    /// Pulls a dataset: a registry entry (NAME or its ORG/REPO: its pinned commit and checksums) or any ORG/REPO (its Parquet
+    /// and top-level JSON files, checksums recorded on first download), optionally at <paramref name="revision"/> (or @REV).
+    /// Same cache layout (datasets--ORG--NAME), offline mode and integrity rules as models; exit codes as <see cref="Pull(string, string?, TextWriter, IProgress{DownloadProgress}?, HubSettings, CancellationToken)"/>.
+    /// </summary>
+    public static async Task<int> PullDataset(string nameOrRepo, string? revision, TextWriter output,
+        IProgress<DownloadProgress>? progress, HubSettings settings, CancellationToken ct)
+    {
+        try
+        {
+            var target = DatasetResolver.Parse(nameOrRepo);
+            if (revision != null)
+            {
+                RepoId.RequireRevision(revision);
+                target = target with { Revision = revision };
+            }
+            using var client = new HubClient(settings, kind: RepoKind.Dataset);
+            var result = await client.PullRepoAsync(target.Repo, target.Revision, target.FilesToPull, progress, ct);
+            var (directory, files) = DatasetResolver.Resolve(target with { Revision = result.Commit }, settings);
+            output.WriteLine($"{target.Name}: {target.Repo}@{target.Revision} = {result.Commit}: {result.Downloaded.Count} downloaded, " +
+                             $"{result.FromCache.Count} already cached and verified{(target.PinnedFiles != null ? " (pinned sha256)" : " (sha256 recorded on first download)")}");
+            output.WriteLine($"path: {directory}");
+            foreach (var f in files) output.WriteLine($"  {f}");
             return 0;
         }
         catch (HubException e)

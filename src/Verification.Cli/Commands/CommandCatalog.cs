@@ -13,6 +13,7 @@ internal static class CommandCatalog
         yield return TokenizeCommand.Create(console);
         yield return CacheCommand.Create(console);
         yield return ModelsCommand.Create(console);
+        yield return DatasetsCommand.Create(console);
         yield return RunCommand.Create(console);
         yield return GoldenCommand.Create(console);
         yield return BenchCommand.Create(console);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Spectre.Console;
 using Verification.Hub;
 using Verification.Lens.StandIns;
 
@@ -20,28 +19,8 @@ internal static class ModelsCommand
         var pull = new Command("pull", "Download a model (resumable, checksummed, atomic) into the cache; HF_ENDPOINT, HF_HOME, HF_TOKEN, HF_HUB_OFFLINE apply");
         pull.Add(name);
         pull.Add(revision);
-        pull.SetAction(async (parse, ct) =>
-        {
-            string model = parse.GetValue(name)!;
-            if (!console.Interactive)
-                return await HubCommands.Pull(model, parse.GetValue(revision), console.Out, new LineProgress(console.Error), ct);
-            int code = 0;
-            await console.Ansi.Progress()
-                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
-                .StartAsync(async ctx =>
-                {
-                    var tasks = new Dictionary<string, ProgressTask>();
-                    var progress = new Progress<DownloadProgress>(p =>
-                    {
-                        if (!tasks.TryGetValue(p.File, out var task))
-                            tasks[p.File] = task = ctx.AddTask(Markup.Escape(p.File), maxValue: Math.Max(1, p.TotalBytes ?? 1));
-                        if (p.TotalBytes is { } total) task.MaxValue = Math.Max(1, total);
-                        task.Value = p.FromCache ? task.MaxValue : p.BytesDone;
-                    });
-                    code = await HubCommands.Pull(model, parse.GetValue(revision), console.Out, progress, ct);
-                });
-            return code;
-        });
+        pull.SetAction((parse, ct) => PullProgress.RunAsync(console,
+            progress => HubCommands.Pull(parse.GetValue(name)!, parse.GetValue(revision), console.Out, progress, ct)));
 
         command.Add(list);
         command.Add(pull);
@@ -86,14 +65,5 @@ internal static class ModelsCommand
             return ExitCodes.Success;
         });
         return synth;
-    }
-
-    /// <summary>Progress for logs: one line per file when it completes.</summary>
-    private sealed class LineProgress(TextWriter output) : IProgress<DownloadProgress>
-    {
-        public void Report(DownloadProgress p)
-        {
-            if (p.IsComplete) output.WriteLine($"{p.Repo}/{p.File}: {(p.FromCache ? "cached, verified" : $"{p.BytesDone:N0} bytes")}");
-        }
     }
 }

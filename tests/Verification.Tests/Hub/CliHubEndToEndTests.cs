@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Verification.Tests.Hub;
 
 /// <summary>
@@ -33,23 +31,5 @@ public sealed class CliHubEndToEndTests : HubTestContext
         var inspect = await RunCli(new() { ["HF_HUB_OFFLINE"] = "1" }, "inspect", "--model", "test-org/never-pulled");
         inspect.Code.Should().Be(3, "weights absent from the cache is 'could not run' (exit 3), not bad input: " + inspect.Output);
         inspect.Output.Should().Contain("test-org/never-pulled").And.NotContain("   at ");
-    }
-
-    private async Task<(int Code, string Output)> RunCli(Dictionary<string, string> env, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "verification.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(dll);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["HF_HOME"] = Home;
-        start.Environment.Remove("HF_TOKEN");
-        start.Environment.Remove("HF_HUB_OFFLINE");
-        foreach (var (k, v) in env) start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

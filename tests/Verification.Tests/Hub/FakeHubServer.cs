@@ -8,7 +8,8 @@ namespace Verification.Tests.Hub;
 
 /// <summary>
 /// A real HTTP/1.1 server on 127.0.0.1 (free port) serving repositories in the hub's URL layout:
-/// <c>GET /api/models/REPO/revision/REV</c> and <c>GET /REPO/resolve/REV/FILE</c> (with Range support).
+/// <c>GET /api/models/REPO/revision/REV</c> and <c>GET /REPO/resolve/REV/FILE</c> (with Range support); datasets at
+/// <c>GET /api/datasets/REPO/revision/REV</c> and <c>GET /datasets/REPO/resolve/REV/FILE</c>.
 /// One request per connection (Connection: close). Knobs make it misbehave the way real networks and hubs do.
 /// </summary>
 public sealed class FakeHubServer : IAsyncDisposable
@@ -18,6 +19,7 @@ public sealed class FakeHubServer : IAsyncDisposable
     private readonly Task _acceptLoop;
     private readonly ConcurrentDictionary<Task, bool> _handlers = new();
     private readonly ConcurrentDictionary<string, (string Commit, Dictionary<string, byte[]> Files)> _repos = new();
+    private readonly ConcurrentDictionary<string, (string Commit, Dictionary<string, byte[]> Files)> _datasets = new();
 
     public FakeHubServer()
     {
@@ -48,6 +50,8 @@ public sealed class FakeHubServer : IAsyncDisposable
     public sealed record RecordedRequest(string Method, string Path, string? Range, string? Authorization);
 
     public void AddRepo(string repo, string commit, Dictionary<string, byte[]> files) => _repos[repo] = (commit, files);
+
+    public void AddDataset(string repo, string commit, Dictionary<string, byte[]> files) => _datasets[repo] = (commit, files);
 
     public int CountResolves(string file) => Requests.Count(r => r.Path.Contains("/resolve/") && r.Path.EndsWith("/" + file));
 
@@ -100,12 +104,15 @@ public sealed class FakeHubServer : IAsyncDisposable
                 return;
             }
 
-        const string apiPrefix = "/api/models/";
-        if (request.Path.StartsWith(apiPrefix) && request.Path.IndexOf("/revision/", StringComparison.Ordinal) is var r and > 0)
+        var dataset = request.Path.StartsWith("/api/datasets/") || request.Path.StartsWith("/datasets/");
+        var repos = dataset ? _datasets : _repos;
+        var path = request.Path.StartsWith("/datasets/") ? request.Path["/datasets".Length..] : request.Path;
+        var apiPrefix = dataset ? "/api/datasets/" : "/api/models/";
+        if (path.StartsWith(apiPrefix) && path.IndexOf("/revision/", StringComparison.Ordinal) is var r and > 0)
         {
-            var repo = request.Path[apiPrefix.Length..r];
-            var rev = request.Path[(r + "/revision/".Length)..];
-            if (!_repos.TryGetValue(repo, out var entry)) { await WriteSimpleAsync(stream, 404, "Not Found", null, "no such repo"); return; }
+            var repo = path[apiPrefix.Length..r];
+            var rev = path[(r + "/revision/".Length)..];
+            if (!repos.TryGetValue(repo, out var entry)) { await WriteSimpleAsync(stream, 404, "Not Found", null, "no such repo"); return; }
             if (rev != "main" && rev != entry.Commit) { await WriteSimpleAsync(stream, 404, "Not Found", "RevisionNotFound", "no such revision"); return; }
             var json = JsonSerializer.Serialize(new
             {
@@ -117,14 +124,14 @@ public sealed class FakeHubServer : IAsyncDisposable
             return;
         }
 
-        var resolve = request.Path.IndexOf("/resolve/", StringComparison.Ordinal);
+        var resolve = path.IndexOf("/resolve/", StringComparison.Ordinal);
         if (resolve > 0)
         {
-            var repo = request.Path[1..resolve];
-            var rest = request.Path[(resolve + "/resolve/".Length)..];
+            var repo = path[1..resolve];
+            var rest = path[(resolve + "/resolve/".Length)..];
             var slash = rest.IndexOf('/');
             var (rev, file) = (rest[..slash], rest[(slash + 1)..]);
-            if (!_repos.TryGetValue(repo, out var entry) || (rev != "main" && rev != entry.Commit)
+            if (!repos.TryGetValue(repo, out var entry) || (rev != "main" && rev != entry.Commit)
                 || !entry.Files.TryGetValue(file, out var content))
             {
                 await WriteSimpleAsync(stream, 404, "Not Found", "EntryNotFound", "no such file");

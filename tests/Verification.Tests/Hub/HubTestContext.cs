@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Verification.Hub;
 
@@ -50,6 +51,25 @@ public abstract class HubTestContext : IAsyncLifetime
             ? Directory.GetFiles(Cache.RepoFolder(repo), "*", SearchOption.AllDirectories)
                 .Select(f => Path.GetRelativePath(Cache.RepoFolder(repo), f).Replace('\\', '/')).OrderBy(f => f).ToArray()
             : [];
+
+    /// <summary>The `verification` CLI in its own process, with HF_HOME = this test's home and the given environment.</summary>
+    protected async Task<(int Code, string Output)> RunCli(Dictionary<string, string> env, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "verification.dll");
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(dll);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment["HF_HOME"] = Home;
+        start.Environment.Remove("HF_TOKEN");
+        start.Environment.Remove("HF_HUB_OFFLINE");
+        foreach (var (k, v) in env) start.Environment[k] = v;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
 
     public Task InitializeAsync() => Task.CompletedTask;
 
