@@ -32,7 +32,8 @@ public static class ValueNorms
             for (int b = 0; b < tokens.Batch; b++)
             {
                 (bos[b], other[b]) = PerSequence(v, b, h.Head);
-                ratio[b] = bos[b] / other[b];
+                // A head whose value vectors are zero everywhere writes nothing anywhere: 0/0 counts as 1 (BOS not smaller).
+                ratio[b] = other[b] > 0 ? bos[b] / other[b] : bos[b] > 0 ? double.PositiveInfinity : 1;
             }
             return new ValueNormStatistic(h.Layer, h.Head, bos.Average(), other.Average(), ratio.Average(), Statistics.StandardError(ratio));
         }).ToList();

@@ -21,5 +21,8 @@ public sealed record ClaimRunContext(RunSize Size, ulong Seed, IProgress<double>
     /// <summary>The seed golden numbers are recorded at (each claim derives its own streams from it with SeededRandom).</summary>
     public const ulong DefaultSeed = 1234;
 
+    /// <summary>Where published-form claims find their documents' datasets (G2, G3: Pile-10k); default: the Hugging Face cache.</summary>
+    public IDatasetSource Datasets { get; init; } = new HubCacheDatasets();
+
     public int Pick(int ci, int full) => Size == RunSize.Full ? full : ci;
 }
