@@ -17,7 +17,7 @@ namespace Verification.Fuzz;
 public static class FuzzTargets
 {
     /// <summary>A loader's message (path excluded) may be at most this long: the CLI's error line is clipped at 600.</summary>
-    public const int MaxProblemChars = 600;
+    public const int MaxProblemChars = 600; // = ModelFormatException.MaxProblemChars (kept literal: the oracle must not move with the code)
 
     public static readonly IReadOnlyDictionary<string, Action<byte[], string>> All = new Dictionary<string, Action<byte[], string>>
     {
@@ -96,11 +96,16 @@ public static class FuzzTargets
         return path;
     }
 
+    /// <summary>Loader calls refused as bad input since the process started (the CI smoke counts inputs with it).</summary>
+    public static long Rejected => Interlocked.Read(ref _rejected);
+    private static long _rejected;
+
     private static void Load(Action load)
     {
         try { load(); }
         catch (ModelFormatException e)
         {
+            Interlocked.Increment(ref _rejected);
             if (ShowRejections) Console.Error.WriteLine($"rejected: {e.Message}");
             CheckOneLine(e.Problem, e);
         }
