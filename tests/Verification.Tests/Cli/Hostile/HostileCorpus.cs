@@ -50,7 +50,7 @@ public static class HostileCorpus
     private static string[] Predict(string dir, string prompt = "hello world") => new[] { "predict", "--model", dir, "--prompt", prompt };
 
     /// <summary>tokenize and cache read config.json to tell a T5 (or Chronos) model from a decoder-only one.</summary>
-    private static string[] Tokenize(string dir) => new[] { "tokenize", "--model", dir, "--tokens", "1,2,3" };
+    private static string[] Tokenize(string dir) => new[] { "tokenize", "--model", dir, "--series", "1,2,3" };
 
     private static void MkFifo(string path)
     {
