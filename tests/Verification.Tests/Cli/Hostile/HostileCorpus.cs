@@ -49,6 +49,8 @@ public static class HostileCorpus
 
     private static string[] Predict(string dir, string prompt = "hello world") => new[] { "predict", "--model", dir, "--prompt", prompt };
 
+    private static string[] RunModel(string dir) => new[] { "run", "--model", dir, "--claim", "A1", "--out", Path.Combine(dir, "out") };
+
     /// <summary>tokenize and cache read config.json to tell a T5 (or Chronos) model from a decoder-only one.</summary>
     private static string[] Tokenize(string dir) => new[] { "tokenize", "--model", dir, "--series", "1,2,3" };
 
@@ -134,6 +136,9 @@ public static class HostileCorpus
             return new[] { "cache", "--model", d, "--tokens", "1,2", "--out", Path.Combine(d, "cache.safetensors") };
         }, "not a regular file");
         yield return new(1, "T5 config.json sparse 3 GB (tokenize)", d => { LinkBase(d, T5, "config.json"); Sparse(Path.Combine(d, "config.json"), 3L << 30); return Tokenize(d); }, "limit");
+        // run --model reads config.json (and a stand-in marker) to tell a stand-in from a user model, before loading it.
+        yield return new(1, "config.json is a FIFO (run --model)", d => { LinkBase(d, Tl, "config.json"); MkFifo(Path.Combine(d, "config.json")); return RunModel(d); }, "not a regular file");
+        yield return new(1, "stand-in marker -> /dev/zero (run --model)", d => { LinkBase(d, Tl); File.CreateSymbolicLink(Path.Combine(d, "stand-in"), "/dev/zero"); return RunModel(d); }, "not a regular file");
         yield return new(1, "model_final.pth -> /dev/zero", d => { LinkBase(d, Tl, "model_final.pth"); File.CreateSymbolicLink(Path.Combine(d, "model_final.pth"), "/dev/zero"); return Predict(d); }, "not a regular file");
     }
 
