@@ -41,7 +41,7 @@ fuzz_one() {
   echo "$line" | tee -a "$out/summary.txt"
   local reg=tests/Verification.Tests/Loading/FuzzRegressions/$t kind f
   for kind in crashes hangs; do
-    for f in "$out/$t/default/$kind"/id:*; do [ -f "$f" ] || continue; mkdir -p "$reg"; cp "$f" "$reg/$kind-$(sha1sum "$f" | cut -c1-12)"; done
+    for f in "$out/$t/default/$kind"/id:*; do [ -f "$f" ] || continue; mkdir -p "$reg"; install -m 644 "$f" "$reg/$kind-$(sha1sum "$f" | cut -c1-12)"; done
   done
 }
 
