@@ -32,7 +32,7 @@ internal static class BpeFiles
             if (property.Name.Length > LoadLimits.TokenChars)
                 throw new ModelFormatException(path, $"{what}: a token of {property.Name.Length} characters, over the {LoadLimits.TokenChars}-character limit ({Quote(property.Name)})");
             if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt32(out int id) || id < 0)
-                throw new ModelFormatException(path, $"{what}: token {Quote(property.Name)} has id {property.Value.GetRawText()}, expected a non-negative integer");
+                throw new ModelFormatException(path, $"{what}: token {Quote(property.Name)} has id {Safetensors.MessageText.Safe(property.Value.GetRawText(), 40)}, expected a non-negative integer");
             if (seenIds.TryGetValue(id, out var other))
                 throw new ModelFormatException(path, $"{what}: id {id} is given to both {Quote(other)} and {Quote(property.Name)}");
             if (!vocab.TryAdd(property.Name, id))

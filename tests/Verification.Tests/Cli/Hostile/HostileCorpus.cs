@@ -25,6 +25,7 @@ public static class HostileCorpus
 
     private static string Gpt2 => RepoPaths.Fixture("gpt2-mini");
     private static string Tl => RepoPaths.Fixture("attn-only-2l-mini");
+    private static string T5 => RepoPaths.Fixture("t5-tiny-relu");
 
     public static IEnumerable<HostileCase> Class(int n) => n switch
     {
@@ -47,6 +48,11 @@ public static class HostileCorpus
     }
 
     private static string[] Predict(string dir, string prompt = "hello world") => new[] { "predict", "--model", dir, "--prompt", prompt };
+
+    private static string[] RunModel(string dir) => new[] { "run", "--model", dir, "--claim", "A1", "--out", Path.Combine(dir, "out") };
+
+    /// <summary>tokenize and cache read config.json to tell a T5 (or Chronos) model from a decoder-only one.</summary>
+    private static string[] Tokenize(string dir) => new[] { "tokenize", "--model", dir, "--series", "1,2,3" };
 
     private static void MkFifo(string path)
     {
@@ -122,6 +128,17 @@ public static class HostileCorpus
         yield return new(1, "model.safetensors -> /dev/zero", d => { LinkBase(d, Gpt2, "model.safetensors"); File.CreateSymbolicLink(Path.Combine(d, "model.safetensors"), "/dev/zero"); return Predict(d); }, "not a regular file");
         yield return new(1, "model.safetensors is a FIFO", d => { LinkBase(d, Gpt2, "model.safetensors"); MkFifo(Path.Combine(d, "model.safetensors")); return Predict(d); }, "not a regular file");
         yield return new(1, "model_final.pth is a FIFO", d => { LinkBase(d, Tl, "model_final.pth"); MkFifo(Path.Combine(d, "model_final.pth")); return Predict(d); }, "not a regular file");
+        yield return new(1, "T5 config.json is a FIFO (tokenize)", d => { LinkBase(d, T5, "config.json"); MkFifo(Path.Combine(d, "config.json")); return Tokenize(d); }, "not a regular file");
+        yield return new(1, "T5 config.json -> /dev/zero (cache)", d =>
+        {
+            LinkBase(d, T5, "config.json");
+            File.CreateSymbolicLink(Path.Combine(d, "config.json"), "/dev/zero");
+            return new[] { "cache", "--model", d, "--tokens", "1,2", "--out", Path.Combine(d, "cache.safetensors") };
+        }, "not a regular file");
+        yield return new(1, "T5 config.json sparse 3 GB (tokenize)", d => { LinkBase(d, T5, "config.json"); Sparse(Path.Combine(d, "config.json"), 3L << 30); return Tokenize(d); }, "limit");
+        // run --model reads config.json (and a stand-in marker) to tell a stand-in from a user model, before loading it.
+        yield return new(1, "config.json is a FIFO (run --model)", d => { LinkBase(d, Tl, "config.json"); MkFifo(Path.Combine(d, "config.json")); return RunModel(d); }, "not a regular file");
+        yield return new(1, "stand-in marker -> /dev/zero (run --model)", d => { LinkBase(d, Tl); File.CreateSymbolicLink(Path.Combine(d, "stand-in"), "/dev/zero"); return RunModel(d); }, "not a regular file");
         yield return new(1, "model_final.pth -> /dev/zero", d => { LinkBase(d, Tl, "model_final.pth"); File.CreateSymbolicLink(Path.Combine(d, "model_final.pth"), "/dev/zero"); return Predict(d); }, "not a regular file");
     }
 
@@ -267,6 +284,9 @@ public static class HostileCorpus
         yield return new(7, "predict --json in a missing folder", d => new[] { "predict", "--model", Gpt2, "--prompt", "hi", "--json", Path.Combine(d, "no", "x.json") }, "does not exist");
         yield return new(7, "predict --json unwritable (/proc)", d => new[] { "predict", "--model", Gpt2, "--prompt", "hi", "--json", "/proc/version" }, "cannot be written");
         yield return new(7, "run --out an existing file", d => { var f = Path.Combine(d, "file"); File.WriteAllText(f, "x"); return new[] { "run", "--out", f, "--claim", "A1" }; }, "is a file");
+        yield return new(7, "Chronos n_tokens 2147483647 (tokenize --series)", d => WithConfig(d, T5, c => c["chronos_config"] = JsonNode.Parse(
+            """{"tokenizer_class":"MeanScaleUniformBins","n_tokens":2147483647,"n_special_tokens":2,"context_length":64,"prediction_length":8}"""),
+            dd => new[] { "tokenize", "--model", dd, "--series", "1,2,3" }), "n_tokens");
         yield return new(7, "heads on a model with no BOS", d => WithConfig(d, Tl, c => { c.Remove("bos_token_id"); c["tokenizer_name"] = null; },
             dd => { File.Delete(Path.Combine(dd, "vocab.json")); File.Delete(Path.Combine(dd, "merges.txt")); return new[] { "heads", "--model", dd, "--length", "4", "--batch", "1" }; }), "BOS");
     }
@@ -341,6 +361,7 @@ public static class HostileCorpus
         yield return new(10, "encrypted storage entry", d => WithPth(d, Encrypt(PthWriter.SmallStateDict(), "archive/data/0")), "encrypted");
         yield return new(10, "eps 1e400 (infinite)", d => WithConfig(d, Tl, c => c["eps"] = JsonNode.Parse("1e400")), "finite");
         yield return new(10, "layer_norm_epsilon 1e400", d => WithConfig(d, Gpt2, c => c["layer_norm_epsilon"] = JsonNode.Parse("1e400")), "finite");
+        yield return new(10, "T5 layer_norm_epsilon 1e400", d => WithConfig(d, T5, c => c["layer_norm_epsilon"] = JsonNode.Parse("1e400"), Tokenize), "finite");
         yield return new(10, "eps 0", d => WithConfig(d, Tl, c => c["eps"] = 0), "eps");
         yield return new(10, "eps negative", d => WithConfig(d, Tl, c => c["eps"] = -1), "eps");
         yield return new(10, "all-NaN weights", d =>

@@ -23,6 +23,7 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
         var root = Directory.CreateTempSubdirectory($"hostile-{@class}-").FullName;
         var failures = new System.Collections.Concurrent.ConcurrentBag<string>();
         var lines = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var costs = new System.Collections.Concurrent.ConcurrentBag<(double Seconds, long Bytes)>();
         try
         {
             Parallel.ForEach(cases.Select((c, i) => (c, i)), new ParallelOptions { MaxDegreeOfParallelism = 2 }, item =>
@@ -40,6 +41,7 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
                 else if (!errLines[0].Contains(c.Expect, StringComparison.OrdinalIgnoreCase)) problems.Add($"the line lacks '{c.Expect}'");
                 if (errLines.Any(l => l.Length > 1000)) problems.Add("a line over 1000 characters");
                 if (run.PeakBytes > MemoryBound) problems.Add($"peak memory {run.PeakBytes >> 20} MB over {MemoryBound >> 20} MB");
+                costs.Add((run.Seconds, run.PeakBytes));
                 string first = errLines.FirstOrDefault() ?? "";
                 lines.Add($"  [{run.Seconds,5:F1} s {run.PeakBytes >> 20,4} MB exit {run.Code}] {c.Name}: {(first.Length > 160 ? first[..160] + "..." : first)}");
                 if (problems.Count > 0)
@@ -48,7 +50,8 @@ public sealed class HostileCorpusTests(ITestOutputHelper output)
         }
         finally { try { Directory.Delete(root, recursive: true); } catch (IOException) { } }
 
-        string summary = $"hostile corpus class {@class} ({HostileCorpus.ClassNames[@class]}): {cases.Count} cases, {cases.Count - failures.Count} pass";
+        string summary = $"hostile corpus class {@class} ({HostileCorpus.ClassNames[@class]}): {cases.Count} cases, {cases.Count - failures.Count} pass " +
+                         $"(slowest {costs.Max(c => c.Seconds):F1} s of {TimeBound.TotalSeconds:F0}, peak {costs.Max(c => c.Bytes) >> 20} MB of {MemoryBound >> 20})";
         output.WriteLine(summary);
         Console.WriteLine(summary);
         foreach (var l in lines.OrderBy(l => l, StringComparer.Ordinal)) output.WriteLine(l);
