@@ -83,7 +83,7 @@ public static class ChronosRrt
         return new Batch(enc, dec, self);
     }
 
-    /// <summary>Every head's scores (encoder, then cross, then decoder), over the batch in chunks of <paramref name="chunk"/>.</summary>
+    /// <summary>Every head's scores (encoder, decoder, cross-attention; by layer and head), over the batch in chunks of <paramref name="chunk"/>.</summary>
     public static IReadOnlyList<ChronosHeadScore> Scores(HookedEncoderDecoder model, ChronosRrtProtocol p, int chunk = 16)
     {
         var batch = Generate(p);
@@ -117,7 +117,7 @@ public static class ChronosRrt
                     acc.AddRow(T5AttentionKind.Decoder, l, second[T5HookNames.Pattern("decoder", l)], i, qd, md);
             }
         }
-        return acc.Result(c.NumHeads);
+        return acc.Result();
     }
 
     /// <summary>The last position before <paramref name="before"/> holding <paramref name="token"/>.</summary>
@@ -150,7 +150,7 @@ public static class ChronosRrt
             s[0] += current; s[1] += current * current; s[2] += next; s[3] += next * next; s[4]++;
         }
 
-        public IReadOnlyList<ChronosHeadScore> Result(int heads) =>
+        public IReadOnlyList<ChronosHeadScore> Result() =>
             _sums.OrderBy(kv => kv.Key.Item1).ThenBy(kv => kv.Key.Item2).ThenBy(kv => kv.Key.Item3).Select(kv =>
             {
                 var s = kv.Value;

@@ -57,27 +57,32 @@ public sealed record ChronosConfig
 
 public static class T5ConfigReader
 {
-    /// <summary>Whether config.json says model_type "t5" (a T5 or Chronos model).</summary>
+    /// <summary>
+    /// Whether config.json says model_type "t5" (a T5 or Chronos model). Read as every loader reads (a regular file within
+    /// the config limit, else ModelFormatException naming it); a file that is not JSON is not a T5 config (the
+    /// decoder-only reader then says what is wrong with it).
+    /// </summary>
     public static bool IsT5(string path)
     {
+        string text = SafeFile.ReadAllText(path, LoadLimits.ConfigBytes, "config");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(text);
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 && doc.RootElement.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String && mt.GetString() == "t5";
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException) { return false; }
+        catch (JsonException) { return false; }
     }
 
     public static T5Config Read(string path)
     {
         JsonElement r;
+        string text = SafeFile.ReadAllText(path, LoadLimits.ConfigBytes, "config");
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = JsonDocument.Parse(text);
             r = doc.RootElement.Clone();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ModelFormatException(path, $"cannot read config: {e.Message}"); }
         catch (JsonException e) { throw new ModelFormatException(path, $"config is not valid JSON ({e.Message.Split('\n')[0]})"); }
         if (r.ValueKind != JsonValueKind.Object) throw new ModelFormatException(path, "config is not a JSON object");
 

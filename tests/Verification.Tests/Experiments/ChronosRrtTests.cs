@@ -54,7 +54,7 @@ public class ChronosRrtTests
         var acc = new ChronosRrt.Accumulator();
         acc.AddRow(T5AttentionKind.Encoder, 0, pattern, 0, 2, 0);
         acc.AddRow(T5AttentionKind.Encoder, 0, pattern, 1, 2, 0);
-        var head1 = acc.Result(4).Single(s => s.Head == 1);
+        var head1 = acc.Result().Single(s => s.Head == 1);
         head1.Current.Should().BeApproximately(0.3, 1e-7);   // (0.2 + 0.4) / 2
         head1.Next.Should().BeApproximately(0.4, 1e-7);      // (0.7 + 0.1) / 2
         head1.Score.Should().BeApproximately(0.4, 1e-7);
@@ -62,7 +62,7 @@ public class ChronosRrtTests
         head1.NextSe.Should().BeApproximately(0.3, 1e-7);
         head1.IsInduction.Should().BeTrue("0.4 ≥ 0.3");
         head1.Label.Should().Be("enc L0H1");
-        acc.Result(4).Single(s => s.Head == 0).IsInduction.Should().BeFalse();
+        acc.Result().Single(s => s.Head == 0).IsInduction.Should().BeFalse();
     }
 
     [Fact]
