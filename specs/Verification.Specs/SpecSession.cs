@@ -20,7 +20,7 @@ public static class SpecSession
     public static GoldenStore Golden { get; } = new(GoldenStore.FindRepositoryDirectory()
         ?? throw new InvalidOperationException("golden/ not found: the specs run from a checkout (Verification.sln above the binaries)"));
 
-    private static readonly ClaimRunner Runner = new(Golden, new ClaimRunContext(Size, ClaimRunContext.DefaultSeed));
+    private static readonly ClaimRunner Runner = new(Golden, new ClaimRunContext(Size, ClaimRunContext.DefaultSeed) { Targets = Targets });
 
     public static ClaimResult Run(string claim, string model) =>
         Runner.Run(ClaimCatalog.Get(claim), Targets.Single(t => t.Name == model));

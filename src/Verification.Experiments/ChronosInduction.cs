@@ -11,12 +11,13 @@ public static class ChronosInduction
 
     /// <summary>
     /// Encoder ids: <paramref name="length"/> random ids in 1910..2187 repeated <paramref name="repetitions"/> times, then the
-    /// first id once more (the query whose continuation is known), then EOS — "ABCDEFGHIJABCDEFGHIJA&lt;EOS&gt;".
+    /// first id once more (the query whose continuation is known), then EOS — "ABCDEFGHIJABCDEFGHIJA&lt;EOS&gt;". Other
+    /// ranges (<paramref name="low"/>..<paramref name="high"/>, inclusive) serve models without Chronos's value tokens.
     /// </summary>
-    public static int[] RepeatedTokens(SeededRandom rng, int length, int repetitions, int eos = 1)
+    public static int[] RepeatedTokens(SeededRandom rng, int length, int repetitions, int eos = 1, int low = RangeLow, int high = RangeHigh)
     {
         if (length < 1 || repetitions < 1) throw new ArgumentException($"length {length} and repetitions {repetitions} must be at least 1");
-        var pattern = Enumerable.Range(0, length).Select(_ => rng.NextInt(RangeLow, RangeHigh + 1)).ToArray();
+        var pattern = Enumerable.Range(0, length).Select(_ => rng.NextInt(low, high + 1)).ToArray();
         return Enumerable.Repeat(pattern, repetitions).SelectMany(p => p).Append(pattern[0]).Append(eos).ToArray();
     }
 

@@ -62,6 +62,20 @@ public static class Multisine
         return 1; // unreachable: the best lag qualifies
     }
 
+    /// <summary>
+    /// The amplitude of a spectrum's part that repeats every <paramref name="period"/> bins: the document's second FFT
+    /// (|DFT| of the mean-removed spectrum) at the quefrency of that period, round(length / period), divided by the length.
+    /// A comb of attention (one peak per period of the input) gives a periodic spectrum and a large value; attention on one
+    /// position (a flat spectrum) or spread evenly (an empty one) gives 0, however large its mean amplitude.
+    /// </summary>
+    public static double PeriodicAmplitude(IReadOnlyList<double> spectrum, int period)
+    {
+        if (period < 1 || spectrum.Count < 2 * period) throw new ArgumentException($"period {period} needs a spectrum of at least {2 * period} bins, got {spectrum.Count}");
+        double mean = spectrum.Average();
+        var second = AmplitudeSpectrum(spectrum.Select(a => a - mean).ToArray());
+        return second[(int)Math.Round((double)spectrum.Count / period)] / spectrum.Count;
+    }
+
     /// <summary>The smallest difference between two of the frequencies: the claimed period of the attention-score spectrum.</summary>
     public static int SmallestDifference(IReadOnlyList<int> frequencies)
     {

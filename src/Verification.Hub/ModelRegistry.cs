@@ -12,13 +12,14 @@ public sealed record HubFileSpec(string Name, long? Size = null, string? Sha256 
 /// </summary>
 public sealed record ExtraRepoFiles(string Repo, IReadOnlyList<HubFileSpec> Files, string TargetFolder, string Revision = "main");
 
-/// <summary>A published model the suite knows by a short name.</summary>
+/// <summary>A published model the suite knows by a short name, at <see cref="Revision"/> unless NAME@REV asks for another.</summary>
 public sealed record ModelEntry(
     string Name,
     string Repo,
     IReadOnlyList<HubFileSpec> Files,
     IReadOnlyList<ExtraRepoFiles> ExtraRepos,
-    string Description)
+    string Description,
+    string Revision = "main")
 {
     /// <summary>Every file the resolved model directory holds, as paths relative to it.</summary>
     public IEnumerable<string> RelativePaths =>
@@ -62,10 +63,18 @@ public static class ModelRegistry
                 [],
                 "GPT-2 small (124M), OpenAI weights in Hugging Face layout"),
         };
-        foreach (var size in new[] { "tiny", "mini", "small", "base", "large" })
-            list.Add(new ModelEntry($"chronos-t5-{size}", $"amazon/chronos-t5-{size}",
-                [new("config.json"), new("model.safetensors")], [],
-                $"Chronos T5 ({size}) time-series forecasting model"));
+        // Chronos: model.safetensors sha256 (and size where known) from each file's Hugging Face page (Git LFS details); the
+        // revision is the main-branch commit that added model.safetensors (tiny, mini, small). For base and large only the
+        // conversion pull request's commit was found, so they follow "main", the file still pinned by its sha256.
+        list.Add(Chronos("tiny", "eed458758bd8165d80f496a90bcd2cfed9f1bf7d7b08677acd64e0f7d72bdcf2", 33_588_440, "129a2d204d6ab4205a0049a160402deefaf161b2", "8M"));
+        list.Add(Chronos("mini", "5cf49253460171e8dfc3a75cfd5e3796091352ec48df16baeb8a1bfeacef769c", null, "560c5469def38533a553e470503378345df0f5dc", "20M"));
+        list.Add(Chronos("small", "9c8b6fde5300f72b01c173153bf9288fa0a200614275bf0585071ad71a6a3d43", null, "da0eb423156e8761c8540ccdbad501f38bc46142", "46M"));
+        list.Add(Chronos("base", "44a2eef44aa13d9048a625ea289beb1ea5d709d7b2044f72134c974132644bf2", null, "main", "200M"));
+        list.Add(Chronos("large", "dad1e592a5ba771788d47fd3868f174eeb07e7ca0c4d6dc5ab77674952f452e1", null, "main", "710M"));
         return list;
     }
+
+    private static ModelEntry Chronos(string size, string sha256, long? bytes, string revision, string parameters) =>
+        new($"chronos-t5-{size}", $"amazon/chronos-t5-{size}", [new("config.json"), new("model.safetensors", bytes, sha256)], [],
+            $"Chronos T5 ({size}, {parameters}) time-series forecasting model; config.json carries chronos_config", revision);
 }

@@ -84,11 +84,14 @@ public static class ModelResolver
     {
         var at = nameOrRepo.LastIndexOf('@');
         var name = at > 0 ? nameOrRepo[..at] : nameOrRepo;
-        var revision = at > 0 ? nameOrRepo[(at + 1)..] : "main";
-        RepoId.RequireRevision(revision);
-        if (ModelRegistry.Find(name) is { } entry) return new ModelTarget(entry.Name, entry.Repo, revision, entry);
+        var asked = at > 0 ? nameOrRepo[(at + 1)..] : null;
+        if (asked != null) RepoId.RequireRevision(asked);
+        // A registry entry's own revision (its pin) unless NAME@REV asks for another; a bare repository follows "main".
+        if (ModelRegistry.Find(name) is { } entry) return new ModelTarget(entry.Name, entry.Repo, asked ?? entry.Revision, entry);
         if (name.Contains('/') && RepoId.IsValidRepo(name))
-            return new ModelTarget(name, name, revision, ModelRegistry.FindByRepo(name));
+            return ModelRegistry.FindByRepo(name) is { } byRepo
+                ? new ModelTarget(name, name, asked ?? byRepo.Revision, byRepo)
+                : new ModelTarget(name, name, asked ?? "main", null);
         throw new HubException($"'{nameOrRepo}' is neither a directory nor a known model (known: {string.Join(", ", ModelRegistry.All.Select(e => e.Name))}; or give ORG/REPO)", badInput: true);
     }
 

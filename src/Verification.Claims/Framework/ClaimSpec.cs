@@ -25,4 +25,7 @@ public sealed record ClaimRunContext(RunSize Size, ulong Seed, IProgress<double>
     public IDatasetSource Datasets { get; init; } = new HubCacheDatasets();
 
     public int Pick(int ci, int full) => Size == RunSize.Full ? full : ci;
+
+    /// <summary>Every model of this run (a claim about several models, K1's count by model size, reads its siblings here).</summary>
+    public IReadOnlyList<ModelTarget> Targets { get; init; } = Array.Empty<ModelTarget>();
 }

@@ -124,8 +124,7 @@ public static class ClaimTargets
         var parent = target.Directory is { } d ? Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(d))) : null;
         var candidate = string.IsNullOrEmpty(parent) ? target.Name : $"{parent}-{target.Name}";
         for (int i = 2; taken.Any(t => t.Name == candidate); i++) candidate = $"{target.Name}-{i}";
-        return new ModelTarget(candidate, target.Kind, target.Family, target.Directory, target.UnavailableReason,
-            target.Directory is { } dir ? () => Verification.Lens.ModelLoader.Load(dir) : null);
+        return ModelCatalog.FromDirectory(candidate, target.Kind, target.Directory, target.UnavailableReason, target.Family);
     }
 
     private static string SafeName(string model) => model.Replace("/", "--").Replace("@", "-").Replace(".", "_");

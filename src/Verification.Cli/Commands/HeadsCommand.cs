@@ -14,17 +14,30 @@ internal static class HeadsCommand
         var model = new ModelOptions();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the random tokens (xoshiro256**)", DefaultValueFactory = _ => 1234 };
         var batch = new Option<int>("--batch") { Description = "Number of sequences", DefaultValueFactory = _ => 64 };
-        var length = new Option<int>("--length") { Description = "N: random tokens per copy (sequence = BOS + N + N)", DefaultValueFactory = _ => 25 };
+        var length = new Option<int?>("--length") { Description = "N: random tokens per copy (sequence = BOS + N + N; default 25). T5: the repeated segment's length (default 10, as [003])" };
+        var repetitions = new Option<int?>("--repetitions") { Description = "T5 only: how many times the segment repeats before its first token and EOS (default 2, as [003])" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the scores as JSON to this file" };
-        var command = new Command("heads", "Score every attention head on repeated random tokens (induction, previous-token, duplicate-token, BOS)");
+        var command = new Command("heads", "Score every attention head on repeated random tokens (induction, previous-token, duplicate-token, BOS; " +
+                                           "on a T5: [003]'s induction rule over encoder, decoder and cross-attention heads)");
         model.AddTo(command);
-        command.Add(seed); command.Add(batch); command.Add(length); command.Add(json);
+        command.Add(seed); command.Add(batch); command.Add(length); command.Add(repetitions); command.Add(json);
         command.SetAction(parse =>
         {
-            int b = parse.GetValue(batch), n = parse.GetValue(length);
+            int b = parse.GetValue(batch);
             if (b <= 0) throw new UsageException($"--batch must be positive, got {b}");
-            if (n <= 0) throw new UsageException($"--length must be positive, got {n}");
+            if (parse.GetValue(length) is <= 0 and var bad) throw new UsageException($"--length must be positive, got {bad}");
+            if (parse.GetValue(repetitions) is <= 0 and var badReps) throw new UsageException($"--repetitions must be positive, got {badReps}");
             if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
+            var dir = model.Directory(parse);
+            if (Verification.Loading.Config.T5ConfigReader.IsT5(Verification.Lens.ModelLoader.Locate(dir).ConfigPath))
+            {
+                int len = parse.GetValue(length) ?? 10;
+                if (len < 2) throw new UsageException($"--length {len}: a T5's decoder reads the token after the first, so the segment needs at least 2");
+                T5Commands.Heads(console, Verification.Lens.T5.HookedEncoderDecoder.Load(dir), b, len, parse.GetValue(repetitions) ?? 2, parse.GetValue(seed), parse.GetValue(json));
+                return ExitCodes.Success;
+            }
+            if (parse.GetValue(repetitions) != null) throw new UsageException("--repetitions is for T5 models ([003]'s protocol); a decoder-only model's sequence is BOS + N + N");
+            int n = parse.GetValue(length) ?? 25;
             var m = model.Load(parse);
             long positions = 2L * n + 1; // long: 2n+1 overflows int for n near 2^30
             if (positions > m.Config.NCtx) throw new UsageException($"--length {n} needs {positions} positions; the model's context is {m.Config.NCtx}");

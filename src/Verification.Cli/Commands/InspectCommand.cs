@@ -17,6 +17,11 @@ internal static class InspectCommand
         {
             var dir = model.Directory(parse);
             var files = ModelLoader.Locate(dir);
+            if (T5ConfigReader.IsT5(files.ConfigPath))
+            {
+                T5Commands.Inspect(console, Verification.Lens.T5.HookedEncoderDecoder.Load(dir), files);
+                return ExitCodes.Success;
+            }
             var m = model.Load(parse);
             var c = m.Config;
             var table = new Table().NoBorder().HideHeaders().AddColumn("field").AddColumn("value");

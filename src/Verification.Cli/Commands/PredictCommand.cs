@@ -13,20 +13,31 @@ internal static class PredictCommand
     {
         var model = new ModelOptions();
         var prompt = new Option<string?>("--prompt", "-p") { Description = "Prompt text (tokenized with the model's tokenizer; BOS prepended)" };
-        var tokens = new Option<string?>("--tokens") { Description = "Comma-separated token ids instead of a prompt (used as given)" };
+        var tokens = new Option<string?>("--tokens") { Description = "Comma-separated token ids instead of a prompt (used as given; T5: the encoder's)" };
+        var series = new Option<string?>("--series") { Description = "Chronos (T5) only: comma-separated values (nan = missing) through the Chronos tokenizer" };
         var top = new Option<int>("--top", "-k") { Description = "How many of the most likely next tokens to show", DefaultValueFactory = _ => 10 };
         var noBos = new Option<bool>("--no-bos") { Description = "Do not prepend BOS to --prompt" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the prediction as JSON to this file" };
-        var command = new Command("predict", "Show the most likely next tokens after a prompt, with log-probabilities");
+        var command = new Command("predict", "Show the most likely next tokens after a prompt, with log-probabilities (T5: the first decoder token after the encoder input)");
         model.AddTo(command);
-        command.Add(prompt); command.Add(tokens); command.Add(top); command.Add(noBos); command.Add(json);
+        command.Add(prompt); command.Add(tokens); command.Add(series); command.Add(top); command.Add(noBos); command.Add(json);
         command.SetAction(parse =>
         {
             string? text = parse.GetValue(prompt), idList = parse.GetValue(tokens);
-            if ((text == null) == (idList == null)) throw new UsageException("give exactly one of --prompt TEXT or --tokens ID,ID,...");
             int k = parse.GetValue(top);
             if (k <= 0) throw new UsageException($"--top must be positive, got {k}");
             if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
+            var dir = model.Directory(parse);
+            if (Verification.Loading.Config.T5ConfigReader.IsT5(ModelLoader.Locate(dir).ConfigPath))
+            {
+                var any = AnyModel.Load(model, parse);
+                var (encoderIds, scale) = ModelInput.Ids(any, text, parse.GetValue(series), idList);
+                if (encoderIds.Length == 0) throw new UsageException("the input has no tokens");
+                T5Commands.Predict(console, any, encoderIds, scale, k, parse.GetValue(json));
+                return ExitCodes.Success;
+            }
+            if (parse.GetValue(series) != null) throw new UsageException("--series is for Chronos (T5) models");
+            if ((text == null) == (idList == null)) throw new UsageException("give exactly one of --prompt TEXT or --tokens ID,ID,...");
             var m = model.Load(parse);
             var ids = text != null ? PromptIds(m, text, !parse.GetValue(noBos)) : ParseIds(idList!);
             if (ids.Count == 0) throw new UsageException("the prompt has no tokens");

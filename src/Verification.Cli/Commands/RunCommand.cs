@@ -44,7 +44,7 @@ internal static class RunCommand
             var selection = ClaimTargets.Select(Requests(parse.GetValue(models), parse.GetValue(names), parse.GetValue(asNames)), parse.GetValue(fixtures));
             var goldenDir = GoldenDirectory(parse.GetValue(golden), selection);
             var store = new GoldenStore(goldenDir, parse.GetValue(accept) ? true : null);
-            var context = new ClaimRunContext(size, parse.GetValue(seed));
+            var context = new ClaimRunContext(size, parse.GetValue(seed)) { Targets = selection.Targets };
             if (context.Seed != ClaimRunContext.DefaultSeed) store = null; // golden numbers are for the default seed only
             foreach (var note in selection.Notes) console.Error.WriteLine($"note: {note}");
             var couldNotRun = CouldNotRun(selection.Requested);
@@ -102,7 +102,7 @@ internal static class RunCommand
         foreach (var t in requested)
         {
             if (!t.Available) { lines.Add($"{t.Name}: {t.UnavailableReason}"); continue; }
-            try { _ = t.Model; }
+            try { t.Load(); }
             catch (Verification.Loading.ModelFormatException e) when (!e.FilesMissing) { throw; }
             catch (Exception e) when (e is Verification.Loading.ModelFormatException or IOException or InvalidDataException or InvalidOperationException or ArgumentException or UnauthorizedAccessException)
             { lines.Add($"{t.Name}: cannot load {t.Directory}: {e.Message}"); }

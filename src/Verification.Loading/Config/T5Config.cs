@@ -57,11 +57,13 @@ public sealed record ChronosConfig
 
 public static class T5ConfigReader
 {
-    /// <summary>Whether config.json says model_type "t5" (a T5 or Chronos model).</summary>
+    /// <summary>
+    /// Whether config.json says model_type "t5" (a T5 or Chronos model). Read as every loader reads (a regular file within
+    /// the config limit, else ModelFormatException naming it); a file that is not JSON is not a T5 config (the
+    /// decoder-only reader then says what is wrong with it).
+    /// </summary>
     public static bool IsT5(string path)
     {
-        // Read through SafeFile like every config (regular file, size limit): a FIFO or /dev/zero is bad input here
-        // too, not a hang or an out-of-memory before the decoder-only reader would have refused it.
         string text = SafeFile.ReadAllText(path, LoadLimits.ConfigBytes, "config");
         try
         {
@@ -69,7 +71,7 @@ public static class T5ConfigReader
             return doc.RootElement.ValueKind == JsonValueKind.Object
                 && doc.RootElement.TryGetProperty("model_type", out var mt) && mt.ValueKind == JsonValueKind.String && mt.GetString() == "t5";
         }
-        catch (JsonException) { return false; } // the reader that follows names the JSON error
+        catch (JsonException) { return false; }
     }
 
     public static T5Config Read(string path)

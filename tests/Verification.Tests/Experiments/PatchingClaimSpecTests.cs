@@ -68,15 +68,16 @@ public class PatchingClaimSpecTests
     public void Chronos_claims_need_T5_and_say_so()
     {
         var decoder = Fixture("gpt2-mini");
-        var t5 = new ModelTarget("chronos-t5-tiny", TargetKind.Published, "t5", "/somewhere", null, () => throw new InvalidOperationException("must not load"));
+        // A T5 target whose weights cannot be loaded: the claims apply to it, try, and say why they could not run.
+        var t5 = new ModelTarget("chronos-t5-tiny", TargetKind.Published, "t5", "/somewhere", null, null, () => throw new InvalidOperationException("no weights here"));
         foreach (var id in new[] { "K1", "K2", "K3" })
         {
             var spec = ClaimCatalog.Get(id);
             spec.CannotApplyTo(decoder).Should().Be("needs a T5 encoder-decoder (Chronos); this model is decoder-only");
             spec.CannotApplyTo(t5).Should().BeNull();
-            var outcome = spec.Evaluate(t5, Ci);
+            var outcome = new ClaimRunner(null, Ci).Run(spec, t5).Outcome;
             outcome.Verdict.Should().Be(Verdict.NotRun);
-            outcome.Reason.Should().Contain("not built yet");
+            outcome.Reason.Should().Be("could not run on chronos-t5-tiny: no weights here");
         }
         foreach (var id in Ids) ClaimCatalog.Get(id).CannotApplyTo(t5).Should().NotBeNull(id);
     }
