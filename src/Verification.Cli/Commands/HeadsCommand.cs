@@ -25,7 +25,7 @@ internal static class HeadsCommand
             if (b <= 0) throw new UsageException($"--batch must be positive, got {b}");
             if (n <= 0) throw new UsageException($"--length must be positive, got {n}");
             if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             long positions = 2L * n + 1; // long: 2n+1 overflows int for n near 2^30
             if (positions > m.Config.NCtx) throw new UsageException($"--length {n} needs {positions} positions; the model's context is {m.Config.NCtx}");
             InputChecks.WorkloadFits(m.Config, b, positions, "--batch");

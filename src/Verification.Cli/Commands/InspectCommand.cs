@@ -17,7 +17,7 @@ internal static class InspectCommand
         {
             var dir = model.Directory(parse);
             var files = ModelLoader.Locate(dir);
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             var c = m.Config;
             var table = new Table().NoBorder().HideHeaders().AddColumn("field").AddColumn("value");
             void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));

@@ -27,7 +27,7 @@ internal static class PredictCommand
             int k = parse.GetValue(top);
             if (k <= 0) throw new UsageException($"--top must be positive, got {k}");
             if (parse.GetValue(json) is { } jsonFile) InputChecks.OutputFile(jsonFile, "--json");
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             var ids = text != null ? PromptIds(m, text, !parse.GetValue(noBos)) : ParseIds(idList!);
             if (ids.Count == 0) throw new UsageException("the prompt has no tokens");
             if (ids.Count > m.Config.NCtx) throw new UsageException($"the prompt has {ids.Count} tokens; the model's context is {m.Config.NCtx}");
