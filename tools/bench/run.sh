@@ -19,6 +19,7 @@ echo "machine: $(nproc) processors, $(grep -m1 'model name' /proc/cpuinfo | cut 
 if [ "$which" != stand-ins ]; then
   for dir in fixtures/*/; do
     [ -f "$dir/config.json" ] || continue
+    grep -qE '"model_type": *"t5"' "$dir/config.json" && continue   # bench measures decoder-only models
     name=$(basename "$dir")
     # 256 tokens, or the model's whole context when it is shorter (attn-only-2l-induction has n_ctx 128); --seq overrides
     seq=()
