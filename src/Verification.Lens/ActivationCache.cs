@@ -9,7 +9,12 @@ public sealed class ActivationCache : IReadOnlyDictionary<string, Tensor>
 {
     private readonly Dictionary<string, Tensor> _items = new(StringComparer.Ordinal);
 
-    internal void Store(string name, Tensor value) => _items[name] = value;
+    private readonly HashSet<Tensor> _held = new(ReferenceEqualityComparer.Instance);
+
+    internal void Store(string name, Tensor value) { _items[name] = value; _held.Add(value); }
+
+    /// <summary>Whether this very tensor object is cached (under any name).</summary>
+    internal bool Holds(Tensor t) => _held.Contains(t);
 
     public Tensor this[string name] => _items.TryGetValue(name, out var t)
         ? t

@@ -25,7 +25,7 @@ public sealed record ForwardOptions
 /// A transformer whose every activation is observable and replaceable through TransformerLens-named hook points.
 /// Weights are read once at construction; to change them, build a new model from modified weights.
 /// </summary>
-public sealed class HookedTransformer
+public sealed class HookedTransformer : IDisposable
 {
     private readonly TransformerBlock[] _blocks;
     private readonly LayerNorm? _lnFinal;
@@ -40,9 +40,10 @@ public sealed class HookedTransformer
 
     /// <summary>
     /// The engine that runs the forward: null for this managed one; another (the libtorch engine of Verification.Torch)
-    /// takes the same hooks, cache and options, so callers are unchanged.
+    /// takes the same hooks, cache and options, so callers are unchanged. Replacing an engine disposes the old one.
     /// </summary>
-    public IForwardEngine? Engine { get; set; }
+    public IForwardEngine? Engine { get => _engine; set => _engine = EngineSlot.Replace(_engine, value); }
+    private IForwardEngine? _engine;
     /// <summary>"managed" or the engine's name, and the device it runs on: for headers and bench.</summary>
     public string EngineName => Engine?.Name ?? "managed";
     public string DeviceName => Engine?.Device ?? "cpu";
@@ -58,6 +59,9 @@ public sealed class HookedTransformer
         HookPointNames = HookNames.All(config.NLayers, config.AttnOnly, config.NormalizationType != null);
         _hookNames = new HashSet<string>(HookPointNames, StringComparer.Ordinal);
     }
+
+    /// <summary>Frees the engine's native memory (the managed engine holds none).</summary>
+    public void Dispose() => Engine = null;
 
     /// <summary>The BOS token to put at position 0: the config's, else the tokenizer's.</summary>
     public int? BosTokenId => Config.BosTokenId ?? Tokenizer?.BosTokenId;

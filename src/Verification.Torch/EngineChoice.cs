@@ -1,4 +1,6 @@
 using Verification.Lens;
+using Verification.Lens.T5;
+using Verification.Torch.T5;
 
 namespace Verification.Torch;
 
@@ -46,6 +48,13 @@ public sealed record EngineChoice(string Backend, string? Device)
     public HookedTransformer Apply(HookedTransformer model)
     {
         if (Backend == "torch") TorchEngine.Attach(model, Device);
+        return model;
+    }
+
+    /// <summary>Puts the chosen engine on a freshly loaded T5 encoder-decoder and returns it.</summary>
+    public HookedEncoderDecoder Apply(HookedEncoderDecoder model)
+    {
+        if (Backend == "torch") TorchT5Engine.Attach(model, Device);
         return model;
     }
 

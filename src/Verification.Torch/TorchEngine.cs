@@ -12,8 +12,9 @@ namespace Verification.Torch;
 /// <summary>
 /// The libtorch engine behind <see cref="HookedTransformer"/>: the same forward as the managed components (TransformerLens
 /// attention-only and GPT-2 families, same hook names and shapes), with every activation kept in libtorch on the chosen
-/// device. Only an activation a hook or the cache wants crosses into managed memory (a copy); a hook's result is copied
-/// back. Weights are the model's processed ones, copied to the device once.
+/// device. Declarative patches and ablations run on the device (only their source is copied in); only an activation
+/// the cache or a free-form hook wants crosses into managed memory (a copy), and a free-form hook's result is copied
+/// back (<see cref="Crossings"/> counts them). Weights are the model's processed ones, copied to the device once.
 /// </summary>
 public sealed class TorchEngine : IForwardEngine, IDisposable
 {
@@ -25,6 +26,8 @@ public sealed class TorchEngine : IForwardEngine, IDisposable
 
     public string Name => "torch";
     public string Device { get; }
+    /// <summary>Activations copied across at hook points over this engine's life.</summary>
+    public Crossings Crossings { get; } = new();
 
     private TorchEngine(HookedTransformer model, string device)
     {
@@ -48,62 +51,46 @@ public sealed class TorchEngine : IForwardEngine, IDisposable
         return engine;
     }
 
-    private TT Upload(Tensor t) => torch.tensor(t.Data, t.Shape.Select(s => (long)s).ToArray(), dtype: ScalarType.Float32, device: _device);
-
-    internal TT ToDevice(Tensor t) => Upload(t);
-
-    internal static Tensor ToManaged(TT t)
-    {
-        using var cpu = t.to(torch.CPU).contiguous();
-        return new Tensor(cpu.data<float>().ToArray(), cpu.shape.Select(s => (int)s).ToArray());
-    }
-
-    /// <summary>The hook point: a no-op unless a hook or the cache wants it; a hook's result comes back to the device.</summary>
-    internal TT Hook(ForwardContext ctx, string name, TT x)
-    {
-        if (!ctx.Wants(name)) return x;
-        var managed = ToManaged(x);
-        var result = ctx.Apply(name, managed);
-        return ctx.HasHook(name) ? Upload(result) : x;
-    }
+    private TT Upload(Tensor t) => TorchTensors.Upload(t, _device);
 
     public Tensor Run(ForwardContext ctx, Tokens tokens, ForwardOptions options)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var f = new DeviceForward(ctx, _device, Crossings);
         int batch = tokens.Batch, pos = tokens.Length;
         using var ids = torch.tensor(tokens.Ids.Select(i => (long)i).ToArray(), new long[] { batch, pos }, device: _device);
-        var embed = Hook(ctx, HookNames.Embed, _wE.index_select(0, ids.flatten()).reshape(batch, pos, _c.DModel));
-        var posEmbed = Hook(ctx, HookNames.PosEmbed, _wPos.narrow(0, 0, pos).unsqueeze(0).expand(batch, pos, _c.DModel).contiguous());
-        return RunBlocks(ctx, embed + posEmbed, 0, options);
+        var embed = f.Point(HookNames.Embed, _wE.index_select(0, ids.flatten()).reshape(batch, pos, _c.DModel));
+        var posEmbed = f.Point(HookNames.PosEmbed, _wPos.narrow(0, 0, pos).unsqueeze(0).expand(batch, pos, _c.DModel).contiguous());
+        return RunBlocks(f, embed + posEmbed, 0, options);
     }
 
     public Tensor RunFrom(ForwardContext ctx, int startLayer, Tensor residual, ForwardOptions options)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return RunBlocks(ctx, Upload(residual), startLayer, options);
+        return RunBlocks(new DeviceForward(ctx, _device, Crossings), Upload(residual), startLayer, options);
     }
 
-    private Tensor RunBlocks(ForwardContext ctx, TT resid, int startLayer, ForwardOptions options)
+    private Tensor RunBlocks(DeviceForward f, TT resid, int startLayer, ForwardOptions options)
     {
         int stop = options.StopAtLayer ?? _blocks.Length;
         if (stop < 0 || stop > _blocks.Length) throw new ArgumentOutOfRangeException(nameof(options), $"stop_at_layer {stop} outside 0..{_blocks.Length}");
-        for (int l = startLayer; l < stop; l++) resid = _blocks[l].Forward(this, ctx, resid);
-        if (options.StopAtLayer != null) return ToManaged(resid);
-        var x = _c.NormalizationType != null ? LayerNorm(ctx, "ln_final", resid, _lnFW, _lnFB) : resid;
+        for (int l = startLayer; l < stop; l++) resid = _blocks[l].Forward(this, f, resid);
+        if (options.StopAtLayer != null) return TorchTensors.ToManaged(resid);
+        var x = _c.NormalizationType != null ? LayerNorm(f, "ln_final", resid, _lnFW, _lnFB) : resid;
         if (options.LastPositionOnly) x = x.narrow(1, x.shape[1] - 1, 1);
-        return ToManaged(torch.matmul(x, _wU) + _bU);
+        return TorchTensors.ToManaged(torch.matmul(x, _wU) + _bU);
     }
 
     /// <summary>TransformerLens LayerNorm / LNPre with hook_scale [batch, pos, 1] and hook_normalized.</summary>
-    internal TT LayerNorm(ForwardContext ctx, string prefix, TT x, TT? w, TT? b)
+    internal TT LayerNorm(DeviceForward f, string prefix, TT x, TT? w, TT? b)
     {
         var centred = x - x.mean(new long[] { -1 }, keepdim: true);
-        var scale = Hook(ctx, prefix + ".hook_scale", (centred.pow(2).mean(new long[] { -1 }, keepdim: true) + _c.Eps).sqrt());
+        var scale = f.Point(prefix + ".hook_scale", (centred.pow(2).mean(new long[] { -1 }, keepdim: true) + _c.Eps).sqrt());
         var normalized = centred / scale;
         if (w is not null) normalized = normalized * w + b!;
-        return Hook(ctx, prefix + ".hook_normalized", normalized);
+        return f.Point(prefix + ".hook_normalized", normalized);
     }
 
     public void Dispose()
@@ -141,58 +128,51 @@ internal sealed class TorchBlock : IDisposable
 
     private readonly bool _normalization;
 
-    public TT Forward(TorchEngine e, ForwardContext ctx, TT residPre)
+    public TT Forward(TorchEngine e, DeviceForward f, TT residPre)
     {
-        residPre = e.Hook(ctx, HookNames.ResidPre(_l), residPre);
-        var attnIn = _normalization ? e.LayerNorm(ctx, $"blocks.{_l}.ln1", residPre, _ln1W, _ln1B) : residPre;
-        var attnOut = Attention(e, ctx, attnIn);
-        if (_attnOnly) return e.Hook(ctx, HookNames.ResidPost(_l), residPre + attnOut);
-        var residMid = e.Hook(ctx, HookNames.ResidMid(_l), residPre + attnOut);
-        var mlpIn = _normalization ? e.LayerNorm(ctx, $"blocks.{_l}.ln2", residMid, _ln2W, _ln2B) : residMid;
-        return e.Hook(ctx, HookNames.ResidPost(_l), residMid + Mlp(e, ctx, mlpIn));
+        residPre = f.Point(HookNames.ResidPre(_l), residPre);
+        var attnIn = _normalization ? e.LayerNorm(f, $"blocks.{_l}.ln1", residPre, _ln1W, _ln1B) : residPre;
+        var attnOut = Attention(f, attnIn);
+        if (_attnOnly) return f.Point(HookNames.ResidPost(_l), residPre + attnOut);
+        var residMid = f.Point(HookNames.ResidMid(_l), residPre + attnOut);
+        var mlpIn = _normalization ? e.LayerNorm(f, $"blocks.{_l}.ln2", residMid, _ln2W, _ln2B) : residMid;
+        return f.Point(HookNames.ResidPost(_l), residMid + Mlp(f, mlpIn));
     }
 
-    private TT Attention(TorchEngine e, ForwardContext ctx, TT x)
+    private TT Attention(DeviceForward f, TT x)
     {
         long b = x.shape[0], p = x.shape[1];
-        var q = e.Hook(ctx, HookNames.Q(_l), (torch.matmul(x, _wQ) + _bQ).reshape(b, p, _heads, _dHead));
-        var k = e.Hook(ctx, HookNames.K(_l), (torch.matmul(x, _wK) + _bK).reshape(b, p, _heads, _dHead));
-        var v = e.Hook(ctx, HookNames.V(_l), (torch.matmul(x, _wV) + _bV).reshape(b, p, _heads, _dHead));
+        var q = f.Point(HookNames.Q(_l), (torch.matmul(x, _wQ) + _bQ).reshape(b, p, _heads, _dHead));
+        var k = f.Point(HookNames.K(_l), (torch.matmul(x, _wK) + _bK).reshape(b, p, _heads, _dHead));
+        var v = f.Point(HookNames.V(_l), (torch.matmul(x, _wV) + _bV).reshape(b, p, _heads, _dHead));
         // [batch, head, q, k]; masked keys −∞ as the managed engine and TransformerLens leave them in hook_attn_scores.
         var scores = torch.matmul(q.permute(0, 2, 1, 3), k.permute(0, 2, 3, 1)) * _invScale;
         using (var mask = torch.ones(p, p, dtype: ScalarType.Bool, device: x.device).triu(1))
             scores = scores.masked_fill(mask, float.NegativeInfinity);
-        scores = e.Hook(ctx, HookNames.AttnScores(_l), scores);
-        var pattern = e.Hook(ctx, HookNames.Pattern(_l), scores.softmax(-1));
-        var z = e.Hook(ctx, HookNames.Z(_l), torch.matmul(pattern, v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3).contiguous());
+        scores = f.Point(HookNames.AttnScores(_l), scores);
+        var pattern = f.Point(HookNames.Pattern(_l), scores.softmax(-1));
+        var z = f.Point(HookNames.Z(_l), torch.matmul(pattern, v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3).contiguous());
         TT outp;
         string resultName = HookNames.Result(_l);
-        if (ctx.Wants(resultName))
+        if (f.Wants(resultName))
         {
             // Per-head outputs [batch, pos, head, d_model], then their sum (TransformerLens's use_attn_result path).
-            var result = e.Hook(ctx, resultName, torch.einsum("bphe,hed->bphd", z, _wO));
+            var result = f.Point(resultName, torch.einsum("bphe,hed->bphd", z, _wO));
             outp = result.sum(2) + _bO;
         }
         else
         {
             outp = torch.matmul(z.reshape(b, p, _heads * _dHead), _wOFlat) + _bO;
         }
-        return e.Hook(ctx, HookNames.AttnOut(_l), outp);
+        return f.Point(HookNames.AttnOut(_l), outp);
     }
 
-    private TT Mlp(TorchEngine e, ForwardContext ctx, TT x)
+    private TT Mlp(DeviceForward f, TT x)
     {
-        var pre = e.Hook(ctx, HookNames.MlpPre(_l), torch.matmul(x, _wIn!) + _bIn!);
-        var post = _act switch
-        {
-            "gelu_new" => 0.5 * pre * (1.0 + ((pre + 0.044715 * pre.pow(3)) * Math.Sqrt(2.0 / Math.PI)).tanh()),
-            "gelu" => torch.nn.functional.gelu(pre),
-            "gelu_fast" => 0.5 * pre * (1.0 + (pre * 0.7978845608 * (1.0 + 0.044715 * pre * pre)).tanh()),
-            "relu" => torch.nn.functional.relu(pre),
-            _ => throw new NotSupportedException($"activation '{_act}'"),
-        };
-        post = e.Hook(ctx, HookNames.MlpPost(_l), post);
-        return e.Hook(ctx, HookNames.MlpOut(_l), torch.matmul(post, _wOut!) + _bOut!);
+        var pre = f.Point(HookNames.MlpPre(_l), torch.matmul(x, _wIn!) + _bIn!);
+        var post = TorchTensors.Activation(_act, pre);
+        post = f.Point(HookNames.MlpPost(_l), post);
+        return f.Point(HookNames.MlpOut(_l), torch.matmul(post, _wOut!) + _bOut!);
     }
 
     public void Dispose()

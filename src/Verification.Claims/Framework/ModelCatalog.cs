@@ -62,8 +62,7 @@ public static class ModelCatalog
     {
         if (directory == null) return new ModelTarget(name, kind, family ?? "unknown", null, unavailable ?? "not run: weights absent", null);
         string fam = family ?? FamilyOf(directory);
-        // T5 runs on the managed engine only (the torch engine covers the decoder-only forward).
-        if (fam == "t5") return new ModelTarget(name, kind, fam, directory, unavailable, null, () => HookedEncoderDecoder.Load(directory));
+        if (fam == "t5") return new ModelTarget(name, kind, fam, directory, unavailable, null, () => Verification.Torch.EngineChoice.Current.Apply(HookedEncoderDecoder.Load(directory)));
         return new ModelTarget(name, kind, fam, directory, unavailable, () => Verification.Torch.EngineChoice.Current.Apply(ModelLoader.Load(directory)));
     }
 

@@ -32,7 +32,7 @@ internal static class CacheCommand
             try { filter = parse.GetValue(names) is { } re ? new Regex(re, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null; }
             catch (ArgumentException e) { throw new UsageException($"--names: not a valid regular expression ({e.Message})"); }
             Func<string, bool> wanted = filter == null ? _ => true : n => filter.IsMatch(n);
-            var m = AnyModel.Load(model, parse);
+            using var m = AnyModel.Load(model, parse);
             var (ids, _) = ModelInput.Ids(m, parse.GetValue(prompt), parse.GetValue(series), parse.GetValue(tokens));
             if (ids.Length == 0) throw new UsageException("the input has no tokens");
 

@@ -33,12 +33,13 @@ internal static class HeadsCommand
             {
                 int len = parse.GetValue(length) ?? 10;
                 if (len < 2) throw new UsageException($"--length {len}: a T5's decoder reads the token after the first, so the segment needs at least 2");
-                T5Commands.Heads(console, Verification.Lens.T5.HookedEncoderDecoder.Load(dir), b, len, parse.GetValue(repetitions) ?? 2, parse.GetValue(seed), parse.GetValue(json));
+                using var t5 = AnyModel.Load(model, parse);
+                T5Commands.Heads(console, t5.EncoderDecoder!, b, len, parse.GetValue(repetitions) ?? 2, parse.GetValue(seed), parse.GetValue(json));
                 return ExitCodes.Success;
             }
             if (parse.GetValue(repetitions) != null) throw new UsageException("--repetitions is for T5 models ([003]'s protocol); a decoder-only model's sequence is BOS + N + N");
             int n = parse.GetValue(length) ?? 25;
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             long positions = 2L * n + 1; // long: 2n+1 overflows int for n near 2^30
             if (positions > m.Config.NCtx) throw new UsageException($"--length {n} needs {positions} positions; the model's context is {m.Config.NCtx}");
             InputChecks.WorkloadFits(m.Config, b, positions, "--batch");

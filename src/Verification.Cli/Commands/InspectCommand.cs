@@ -19,10 +19,11 @@ internal static class InspectCommand
             var files = ModelLoader.Locate(dir);
             if (T5ConfigReader.IsT5(files.ConfigPath))
             {
-                T5Commands.Inspect(console, Verification.Lens.T5.HookedEncoderDecoder.Load(dir), files);
+                using var t5 = AnyModel.Load(model, parse);
+                T5Commands.Inspect(console, t5.EncoderDecoder!, files);
                 return ExitCodes.Success;
             }
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             var c = m.Config;
             var table = new Table().NoBorder().HideHeaders().AddColumn("field").AddColumn("value");
             void Row(string k, string v) => table.AddRow(Markup.Escape(k), Markup.Escape(v));

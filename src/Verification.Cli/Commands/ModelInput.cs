@@ -7,7 +7,7 @@ using Verification.Loading.Tokenization;
 namespace Verification.Cli.Commands;
 
 /// <summary>A loaded model of either family (decoder-only or T5 encoder-decoder), for commands that take both.</summary>
-internal sealed record AnyModel(HookedTransformer? DecoderOnly, HookedEncoderDecoder? EncoderDecoder, ITextTokenizer? Tokenizer)
+internal sealed record AnyModel(HookedTransformer? DecoderOnly, HookedEncoderDecoder? EncoderDecoder, ITextTokenizer? Tokenizer) : IDisposable
 {
     public string Name => DecoderOnly?.Name ?? EncoderDecoder!.Name;
 
@@ -15,10 +15,14 @@ internal sealed record AnyModel(HookedTransformer? DecoderOnly, HookedEncoderDec
     {
         var dir = options.Directory(parse);
         var files = ModelLoader.Locate(dir);
-        if (T5ConfigReader.IsT5(files.ConfigPath)) return new AnyModel(null, HookedEncoderDecoder.Load(dir), files.Tokenizer);
+        if (T5ConfigReader.IsT5(files.ConfigPath))
+            return new AnyModel(null, options.Engine(parse).Apply(HookedEncoderDecoder.Load(dir)), files.Tokenizer);
         var m = options.Load(parse);
         return new AnyModel(m, null, m.Tokenizer);
     }
+
+    /// <summary>Frees the engine's native memory.</summary>
+    public void Dispose() { DecoderOnly?.Dispose(); EncoderDecoder?.Dispose(); }
 
     public ChronosTokenizer? Chronos => EncoderDecoder?.Config.Chronos is { } c ? new ChronosTokenizer(c) : null;
 }

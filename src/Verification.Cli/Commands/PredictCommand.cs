@@ -30,7 +30,7 @@ internal static class PredictCommand
             var dir = model.Directory(parse);
             if (Verification.Loading.Config.T5ConfigReader.IsT5(ModelLoader.Locate(dir).ConfigPath))
             {
-                var any = AnyModel.Load(model, parse);
+                using var any = AnyModel.Load(model, parse);
                 var (encoderIds, scale) = ModelInput.Ids(any, text, parse.GetValue(series), idList);
                 if (encoderIds.Length == 0) throw new UsageException("the input has no tokens");
                 T5Commands.Predict(console, any, encoderIds, scale, k, parse.GetValue(json));
@@ -38,7 +38,7 @@ internal static class PredictCommand
             }
             if (parse.GetValue(series) != null) throw new UsageException("--series is for Chronos (T5) models");
             if ((text == null) == (idList == null)) throw new UsageException("give exactly one of --prompt TEXT or --tokens ID,ID,...");
-            var m = model.Load(parse);
+            using var m = model.Load(parse);
             var ids = text != null ? PromptIds(m, text, !parse.GetValue(noBos)) : ParseIds(idList!);
             if (ids.Count == 0) throw new UsageException("the prompt has no tokens");
             if (ids.Count > m.Config.NCtx) throw new UsageException($"the prompt has {ids.Count} tokens; the model's context is {m.Config.NCtx}");

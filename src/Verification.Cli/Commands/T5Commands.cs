@@ -28,7 +28,7 @@ internal static class T5Commands
             ? $"Chronos {ch.TokenizerClass} ({ch.NTokens} tokens, {ch.NSpecialTokens} special, limits {ch.LowLimit:G}..{ch.HighLimit:G}, context {ch.ContextLength}, prediction {ch.PredictionLength})"
             : files.Tokenizer?.Description ?? "none found (token ids only)");
         Row("Special tokens", $"pad {c.PadTokenId}, EOS {c.EosTokenId}, decoder start {c.DecoderStartTokenId}");
-        Row("Engine", "managed (the T5 forward runs on the managed engine)");
+        Row("Engine", $"{m.EngineName} on {m.DeviceName}");
         Row("Hook points", $"{m.HookPointNames.Count} (e.g. {string.Join(", ", m.HookPointNames.Where(n => n.StartsWith("decoder.0.cross_attn", StringComparison.Ordinal)).Take(3))})");
         console.Ansi.Write(table);
     }

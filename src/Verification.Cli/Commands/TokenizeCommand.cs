@@ -17,7 +17,7 @@ internal static class TokenizeCommand
         command.Add(prompt); command.Add(series); command.Add(json);
         command.SetAction(parse =>
         {
-            var m = AnyModel.Load(model, parse);
+            using var m = AnyModel.Load(model, parse);
             var (ids, scale) = ModelInput.Ids(m, parse.GetValue(prompt), parse.GetValue(series), null);
             var doc = new JsonObject { ["ids"] = new JsonArray(ids.Select(i => (JsonNode)i).ToArray()) };
             if (scale is { } s) doc["scale"] = s;

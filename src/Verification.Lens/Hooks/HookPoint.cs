@@ -15,5 +15,12 @@ public sealed record HookPoint(string Name, int? Layer)
 /// </summary>
 public delegate Tensors.Tensor? HookFunction(Tensors.Tensor activation, HookPoint hook);
 
-/// <summary>A hook function attached to one hook point by name.</summary>
-public sealed record Hook(string Name, HookFunction Function);
+/// <summary>
+/// A hook function attached to one hook point by name. <see cref="Spec"/>, set by <see cref="Patch"/>'s declarative
+/// patches, says what the function does in data, so an engine that keeps activations elsewhere (libtorch on a device)
+/// can do the same there without copying the activation out; a hook without one is free-form and runs on a copy.
+/// </summary>
+public sealed record Hook(string Name, HookFunction Function)
+{
+    public PatchSpec? Spec { get; init; }
+}

@@ -17,7 +17,7 @@ public sealed record EncoderDecoderInput(Tokens Encoder, Tokens Decoder, bool[]?
 /// A T5 encoder-decoder (Hugging Face T5ForConditionalGeneration semantics) whose activations carry
 /// TransformerLens HookedEncoderDecoder names: encoder.{i}.*, decoder.{i}.* (with cross_attn), encoder_final_ln, decoder_final_ln.
 /// </summary>
-public sealed class HookedEncoderDecoder
+public sealed class HookedEncoderDecoder : IDisposable
 {
     private readonly T5Block[] _encoder, _decoder;
     private readonly T5LayerNorm _encoderFinal, _decoderFinal;
@@ -27,6 +27,18 @@ public sealed class HookedEncoderDecoder
     public T5Weights Weights { get; }
     public string Name { get; }
     public IReadOnlyList<string> HookPointNames { get; }
+
+    /// <summary>
+    /// The engine that runs the forward: null for this managed one; another (the libtorch engine of Verification.Torch)
+    /// takes the same hooks and cache. Replacing an engine disposes the old one.
+    /// </summary>
+    public IEncoderDecoderEngine? Engine { get => _engine; set => _engine = EngineSlot.Replace(_engine, value); }
+    private IEncoderDecoderEngine? _engine;
+    public string EngineName => Engine?.Name ?? "managed";
+    public string DeviceName => Engine?.Device ?? "cpu";
+
+    /// <summary>Frees the engine's native memory (the managed engine holds none).</summary>
+    public void Dispose() => Engine = null;
 
     public HookedEncoderDecoder(T5Config config, T5Weights weights, string name = "t5")
     {
@@ -62,6 +74,7 @@ public sealed class HookedEncoderDecoder
     {
         Validate(input);
         var ctx = new ForwardContext(hooks, cacheFilter, _hookNames);
+        if (Engine != null) return (Engine.Run(ctx, input), ctx.Cache);
         int batch = input.Encoder.Batch, en = input.Encoder.Length, dn = input.Decoder.Length, nb = Config.RelativeAttentionNumBuckets, md = Config.RelativeAttentionMaxDistance;
         var encMask = input.EncoderMask;
         var decMask = input.DecoderMask;

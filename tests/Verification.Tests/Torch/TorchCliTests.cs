@@ -4,7 +4,11 @@ using Verification.Tests.Lens;
 
 namespace Verification.Tests.Torch;
 
-/// <summary>--backend/--device on the CLI: `heads --backend torch` equals managed `heads` within 1e-5; engine shown; bad names exit 2.</summary>
+/// <summary>
+/// --backend/--device on the CLI: `heads --backend torch` equals managed `heads` within 1e-5 and the float64 reference
+/// statistics within 1e-4 on every decoder fixture; engine shown; bad names exit 2. (`cache` and `run` on torch: see
+/// TorchCacheCommandTests and TorchReportTests.)
+/// </summary>
 public class TorchCliTests : IDisposable
 {
     private readonly string _tmp = Directory.CreateTempSubdirectory("verification-torch-cli-").FullName;
@@ -25,6 +29,17 @@ public class TorchCliTests : IDisposable
         var x = Numbers(managed); var y = Numbers(torch);
         y.Should().HaveCount(x.Count).And.HaveCountGreaterThan(10);
         x.Zip(y, (p, q) => Math.Abs(p - q)).Max().Should().BeLessThanOrEqualTo(1e-5);
+
+        // Against the float64 reference's statistics (same protocol: seed 1234, batch 64, N 25).
+        using var ours = JsonDocument.Parse(File.ReadAllText(torch));
+        using var reference = JsonDocument.Parse(File.ReadAllText(RepoPaths.Fixture(model, "reference", "rrt-head-stats.json")));
+        var heads = ours.RootElement.GetProperty("heads").EnumerateArray().ToList();
+        var expected = reference.RootElement.GetProperty("heads").EnumerateArray().ToList();
+        heads.Should().HaveCount(expected.Count);
+        for (int i = 0; i < heads.Count; i++)
+            foreach (var stat in new[] { "induction", "previous_token", "duplicate_token", "bos" })
+                heads[i].GetProperty(stat).GetDouble().Should().BeApproximately(expected[i].GetProperty(stat).GetDouble(), 1e-4,
+                    $"L{heads[i].GetProperty("layer")}H{heads[i].GetProperty("head")} {stat} vs reference");
     }
 
     [Fact]
